@@ -1,0 +1,109 @@
+"""What a footnote cites (publisher, date, title, URL, parliamentary document) and the document
+references in running text ('bij brief van 13 december 2022', 'Kamerstuk 19 637, nr. 3018')."""
+
+from __future__ import annotations
+
+import re
+
+from .dates import DATE_RE, find_dates, parse_date
+
+_S = r"[\s\u00a0]+"
+KAMERSTUK_RE = re.compile(
+    rf"Kamerstuk(?:ken)?(?:{_S}I{{1,2}})?(?:{_S}\d{{4}}/\d{{2}},)?{_S}(?P<dossier>\d{{2}}{_S}?\d{{3}}|\d{{5,6}})"
+    rf"(?:-(?P<sub>[\w]+))?(?:,{_S}(?P<letter>[A-Z]{{1,3}})\b)?,{_S}nr\.{_S}?(?P<nr>\d+)"
+)
+AANHANGSEL_RE = re.compile(
+    rf"Aanhangsel{_S}?(?:van{_S}de{_S})?Handelingen,?{_S}?(?:II,?{_S})?vergaderjaar{_S}(?P<y1>\d{{4}})\s*[–-]\s*(?P<y2>\d{{2,4}}),{_S}nr\.{_S}?(?P<nr>\d+)"
+)
+ZAAK_RE = re.compile(r"\b(?P<year>20\d\d)Z\s?(?P<nr>\d{5})\b")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s()<>«»]+(?:\([^\s()]*\)[^\s()<>«»]*)*|\b[\w-]+(?:\.[\w-]+)*\.(?:nl|com|org|eu|be|int|net|gov|uk)/[^\s()<>«»]*")
+LETTER_RE = re.compile(
+    rf"(?P<phrase>(?:\b(?:bij|in)\s+(?:de|mijn|uw|haar|zijn)?\s*)?\b(?:Kamer)?brief{_S}van{_S}(?P<date>{DATE_RE.pattern[2:]}))",
+    re.IGNORECASE,
+)
+NOTE_RE = re.compile(
+    rf"(?P<phrase>\b(?:de|het|in de|in het|uit de|uit het)?\s*\b(?P<what>beslisnota|beslismemo|beslisnotitie|nota|ambtsbericht)"
+    rf"(?:{_S}van{_S}(?P<date>{DATE_RE.pattern[2:]}))?)",
+    re.IGNORECASE,
+)
+CROSS_RE = re.compile(
+    r"(?P<phrase>(?:\bzie\s+(?:ook\s+)?(?:het\s+|mijn\s+)?(?:antwoord(?:en)?\s+(?:op\s+|bij\s+)?(?:de\s+)?)?"
+    r"|\b(?:antwoord(?:en)?|beantwoording)\s+(?:op\s+|van\s+|bij\s+)?(?:de\s+)?"
+    r"|\b(?:aangegeven|gesteld|beschreven|vermeld|opgenomen)\s+(?:bij|in|onder)\s+)"
+    r"vra(?:ag|gen)\s+(?P<nums>\d{1,2}(?:\s*(?:,|en|t/m)\s*\d{1,2})*))",
+    re.IGNORECASE,
+)
+
+
+def kamerstuk_id(m: re.Match) -> str:
+    dossier = re.sub(r"\D", "", m.group("dossier"))
+    sub = f"-{m.group('sub')}" if m.group("sub") else ""
+    letter = f"-{m.group('letter')}" if m.group("letter") else ""
+    return f"kst-{dossier}{sub}{letter}-{m.group('nr')}"
+
+
+def aanhangsel_id(m: re.Match) -> tuple[str, bool]:
+    """ah-tk-20212022-3441; the flag says the second year was repaired ('2022–203')."""
+    y1 = int(m.group("y1"))
+    y2 = m.group("y2")
+    good = len(y2) == 4 and int(y2) == y1 + 1 or len(y2) == 2 and int(y2) == (y1 + 1) % 100
+    return f"ah-tk-{y1}{y1 + 1}-{m.group('nr')}", not good
+
+
+def parliamentary_reference(text: str) -> str | None:
+    m = KAMERSTUK_RE.search(text)
+    if m:
+        return kamerstuk_id(m)
+    m = AANHANGSEL_RE.search(text)
+    if m:
+        return aanhangsel_id(m)[0]
+    m = ZAAK_RE.search(text)
+    if m:
+        return f"{m.group('year')}Z{m.group('nr')}"
+    return None
+
+
+def find_url(text: str) -> str | None:
+    m = URL_RE.search(text)
+    if not m:
+        return None
+    url = m.group(0).rstrip(".,;:")
+    if url.count(")") > url.count("("):
+        url = url.rstrip(")")
+    return url
+
+
+def describe(text: str) -> dict:
+    """Publisher, date, title, url, reference of a footnote text such as
+    'NOS, 22 september 2022, «Eerste Russische reservisten …» (https://nos.nl/…)'."""
+    out = {"url": find_url(text), "publisher": None, "date": None, "title": None,
+           "reference": parliamentary_reference(text)}
+    dm = next(iter(find_dates(text)), None)
+    if dm:
+        m, iso, relative = dm
+        out["date"] = iso
+        head = text[:m.start()].strip().rstrip(",").strip()
+        if head and len(head) <= 60 and "," not in head and not out["reference"]:
+            out["publisher"] = head
+        elif head and "," in head and len(head.split(",")[0]) <= 60 and not out["reference"]:
+            out["publisher"] = head.split(",")[0].strip()
+        tail = text[m.end():].lstrip(" ,")
+    else:
+        tail = ""
+        month_year = re.search(r"^([^,]{2,60}),\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s+\d{4},", text)
+        if month_year and not out["reference"]:
+            out["publisher"] = month_year.group(1).strip()
+            tail = text[month_year.end():].strip()
+    guil = re.search(r"«(.+)»", text)
+    if guil and not out["reference"]:
+        out["title"] = guil.group(1).strip()
+    elif tail and not out["reference"]:
+        title = re.split(r"\s+\((?=https?://|www\.|[\w.-]+\.(?:nl|com|org)/)|,\s+(?=https?://|www\.)|\s+https?://", tail)[0]
+        title = title.strip().rstrip(".").strip()
+        if title and not title.startswith(("http", "www", "(")):
+            out["title"] = title
+    return out
+
+
+def resolved_date(text: str, reference: str | None) -> str | None:
+    return parse_date(text, reference)

@@ -1,0 +1,36 @@
+"""Question and answer labels: 'Vraag 2 en 3', 'Antwoord 2 t/m 6', 'Antwoord vragen 1,2,3,4 en 5'."""
+
+from __future__ import annotations
+
+import re
+
+NUMS = r"\d{1,2}(?:\s*(?:,|en|t/m|tot en met|–|-)\s*\d{1,2})*"
+QUESTION_RE = re.compile(rf"^\s*(?:•\s*)?(?P<word>Vra(?:ag|gen))\s+(?P<nums>{NUMS})\s*:?\s*(?P<rest>[A-Z«“].*)?$")
+ANSWER_RE = re.compile(
+    rf"^\s*(?:•\s*)?(?P<word>Antwoord(?:en)?)(?:\s+op)?(?:\s+(?:de\s+)?vra(?:ag|gen))?\s+(?P<nums>{NUMS})\s*:?\s*"
+    rf"(?P<rest>[A-Z«“].*)?$"
+)
+BARE_ANSWER_RE = re.compile(r"^\s*Antwoord\s*:\s*(?P<rest>\S.*)?$")
+NUMBERED_QUESTION_RE = re.compile(r"^\s*(?P<nums>\d{1,2})[.)]\s+(?P<rest>\S.*)$")
+ANY_LABEL = re.compile(rf"^\s*(?:•\s*)?(?:Vra(?:ag|gen)|Antwoord(?:en)?(?:\s+op)?(?:\s+(?:de\s+)?vra(?:ag|gen))?)\s+{NUMS}\s*:?\s*$"
+                       r"|^\s*Antwoord\s*:\s*$|^\s*Mededeling\s*$")
+
+
+def numbers(spec: str) -> tuple[int, ...]:
+    """'2 en 3' -> (2, 3); '2 t/m 6' -> (2..6); '1,2,3,4 en 5' -> (1..5)."""
+    out: list[int] = []
+    parts = re.split(r"\s*(t/m|tot en met|–|-|,|en)\s*", spec.strip())
+    i = 0
+    while i < len(parts):
+        tok = parts[i]
+        if tok.isdigit():
+            n = int(tok)
+            if i + 2 < len(parts) and parts[i + 1] in ("t/m", "tot en met", "–", "-") and parts[i + 2].isdigit():
+                m = int(parts[i + 2])
+                if n <= m <= n + 50:
+                    out.extend(range(n, m + 1))
+                    i += 3
+                    continue
+            out.append(n)
+        i += 1
+    return tuple(dict.fromkeys(out))

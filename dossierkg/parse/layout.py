@@ -1,0 +1,313 @@
+"""Page layout of extracted PDF/Word text: page footers, footnote zones at page bottoms, footnote markers.
+
+Works on the document's structure, not on known files: a page ends at a footer line ('Tweede Kamer,
+vergaderjaar …, Aanhangsel 2', possibly glued to the next label) or, in some extractions, at a line that
+starts with a single space; a footnote zone is the run of lines at a page's bottom that starts with the next
+expected footnote number; markers are digits glued to words ('leger?1', 'TOELT1', '20223' = 2022 + 3) or
+stranded at a line start ('2 Het …', '6). Daarin').
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..records import Problem
+
+Piece = tuple[int, int]
+
+FOOTER_RE = re.compile(
+    r"^\s*(?:ISSN[^\n]{0,60}?Gravenhage \d{4})?\s*(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4},\s*"
+    r"(?:Aanhangsel|\d+ \d+, nr\. \d+)(?:\s*\d{1,3}(?!\d))?"
+)
+PAGE_MARK_RE = re.compile(r"^\s*(?:Pagina \d+ van \d+|\d+ van \d+)\s*$")
+ID_LINE_RE = re.compile(r"^\s*(?:(?:ah|kv|kst|h)-tk-[\w-]+|ISSN [\d -]+\S*)\s*$")
+MASTHEAD_RE = re.compile(
+    r"^\s*(?:Tweede Kamer der Staten-Generaal\d?|Vergaderjaar \d{4}\s*[–-]\s*\d{4}\s+Aanhangsel van de Handelingen"
+    r"|Vragen gesteld door de leden der Kamer, met de daarop door de|regering gegeven antwoorden)\s*$"
+)
+CITATION_HINT = re.compile(
+    r"https?://|www\.|\w\.(?:nl|com|org|eu|be|int|net|gov|uk)\b|«|»|\b(?:19|20)\d\d\b|Kamerstuk|Aanhangsel|Handelingen"
+    r"|\bnr\.|\bZie\b|\bzie\b|Kamer\b|\d{4}Z\d{5}|\bp\. \d|Staatscourant|Stcrt|Trb\.|\bBijlage\b",
+)
+LIST_NUMBERS = re.compile(r"^\s*(\d{1,2})((?:\s*(?:,|en)\s*\d{1,2})*)\s*$")
+MAX_FOOTNOTE_LINES = 6
+_SENTENCE_END = tuple(".?!:»”)\"")
+
+
+@dataclass
+class Line:
+    no: int
+    start: int
+    end: int
+    text: str
+    skip_to: int = 0  # characters at the line start that belong to a glued page footer
+
+    @property
+    def body(self) -> str:
+        return self.text[self.skip_to:]
+
+    @property
+    def body_start(self) -> int:
+        return self.start + self.skip_to
+
+    @property
+    def blank(self) -> bool:
+        return not self.body.strip()
+
+
+@dataclass
+class Marker:
+    number: int
+    start: int
+    end: int
+    line: int
+
+
+@dataclass
+class RawFootnote:
+    number: int
+    lines: list[int]  # indices into Layout.lines
+    pieces: list[list[Piece]]
+    start: int
+    end: int
+
+
+@dataclass
+class Layout:
+    text: str
+    lines: list[Line]
+    body: list[int] = field(default_factory=list)  # line indices in reading order
+    pieces: dict[int, list[Piece]] = field(default_factory=dict)  # body line -> pieces without markers
+    markers: list[Marker] = field(default_factory=list)
+    footnotes: list[RawFootnote] = field(default_factory=list)
+    furniture: list[int] = field(default_factory=list)  # footers, page marks, id lines, masthead
+    problems: list[Problem] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[Line]:
+    lines, pos = [], 0
+    for no, raw in enumerate(text.split("\n"), 1):
+        end = pos + len(raw)
+        if raw.endswith("\r"):
+            raw, end = raw[:-1], end - 1
+        lines.append(Line(no, pos, end, raw))
+        pos = end + (2 if text[end:end + 2] == "\r\n" else 1)
+    return lines
+
+
+def _footnote_start(line: Line, expected: int):
+    """If the line starts footnote `expected` ('1 NOS', '1NOS', '22023 Annual', '1) Kamerstuk'), return
+    the offset where its text begins."""
+    s = line.body
+    m = re.match(r"\s*", s)
+    i = m.end()
+    num = str(expected)
+    if not s.startswith(num, i):
+        return None
+    j = i + len(num)
+    rest = s[j:]
+    if not rest.strip():
+        return None
+    c = rest[0]
+    if c.isdigit():
+        if not re.match(r"(?:19|20)\d\d", rest):
+            return None
+    elif c in ".)":
+        k = 1 + (1 if rest[1:2] in ")." else 0)
+        if not rest[k:k + 1].isspace():
+            return None
+        j += k
+    elif not (c.isspace() or c.isalpha() or c in "«(“\"'‘"):
+        return None
+    while j < len(s) and s[j].isspace():
+        j += 1
+    return line.body_start + j
+
+
+def _page_ends(lines: list[Line], leading_space_pages: bool) -> list[tuple[int, int]]:
+    """Split line indices into pages; footer lines become furniture (or keep their glued tail)."""
+    pages, first = [], 0
+    furniture: set[int] = set()
+    for i, line in enumerate(lines):
+        m = FOOTER_RE.match(line.text)
+        if m or PAGE_MARK_RE.match(line.text):
+            last = i - 1
+            while last >= first and (lines[last].blank or ID_LINE_RE.match(lines[last].text)):
+                furniture.add(last)
+                last -= 1
+            pages.append((first, last))
+            if m and line.text[m.end():].strip():
+                line.skip_to = m.end()
+                first = i
+            else:
+                furniture.add(i)
+                first = i + 1
+        elif leading_space_pages and i > 0 and re.match(r"^ \S", line.text):
+            pages.append((first, i - 1))
+            first = i
+    pages.append((first, len(lines) - 1))
+    return [(a, b) for a, b in pages if a <= b], furniture
+
+
+def _zone(lines: list[Line], a: int, b: int, expected: int, marker_seen: bool, labels: re.Pattern):
+    """Find the footnote zone at the bottom of page a..b; return (zone start, [(number, line idx, offset)])."""
+    while b >= a and lines[b].blank:
+        b -= 1
+    best = None
+    for k in range(b, a - 1, -1):
+        if labels.match(lines[k].body.strip()):
+            break
+        if b - k > 4 * MAX_FOOTNOTE_LINES:
+            break
+        first = _footnote_start(lines[k], expected)
+        if first is None:
+            continue
+        starts, n, ok = [(expected, k, first)], expected + 1, True
+        count = 1
+        for j in range(k + 1, b + 1):
+            if lines[j].blank:
+                continue
+            nxt = _footnote_start(lines[j], n)
+            if nxt is not None:
+                starts.append((n, j, nxt))
+                n += 1
+                count = 1
+            else:
+                count += 1
+                if count > MAX_FOOTNOTE_LINES:
+                    ok = False
+                    break
+        if not ok:
+            continue
+        head = lines[k].text[first - lines[k].start:]
+        if marker_seen or CITATION_HINT.search(head):
+            best = (k, starts, b)
+            break  # the bottom-most valid start wins: footnotes sit at the very end of the page
+    return best
+
+
+def _strip_markers(line: Line, state: dict, prev_body: str | None, markers: list[Marker], in_header: bool):
+    """Return the line's pieces with footnote markers cut out; record the markers."""
+    text, base = line.body, line.body_start
+    cuts: list[tuple[int, int, int]] = []
+    if in_header:
+        return _cut(line, cuts, markers)
+    nm = state["next"]
+    known = state["defined"]
+
+    m = LIST_NUMBERS.match(text)
+    if m and not in_header:
+        nums = [int(x) for x in re.findall(r"\d+", text)]
+        if nums[0] in (nm, nm + 1) or (nums[0] in known):
+            for n in nums:
+                cuts.append((n, 0, len(text)))
+            state["next"] = max(nm, max(nums) + 1)
+            return _cut(line, cuts, markers)
+    if not in_header:
+        m = re.match(r"^(\s*)(\d{1,2})(\)\.?|\.|,)?(?=\s)", text)
+        if m and int(m.group(2)) == nm and not re.match(r"\s*(?:19|20)\d\d", text):
+            punct = m.group(3)
+            prev_mid = prev_body is not None and prev_body.rstrip() and not prev_body.rstrip().endswith(_SENTENCE_END)
+            if punct is None or punct.startswith(")") or prev_mid:
+                cuts.append((nm, m.start(2), m.end(2) + (1 if punct == ")" or punct == ")." else 0)))
+                nm += 1
+    for g in re.finditer(r"(?<![\d/.,])((?:19|20)\d\d)(\d{1,2})(?!\d)", text):
+        if int(g.group(2)) == nm and not in_header:
+            cuts.append((nm, g.start(2), g.end(2)))
+            nm += 1
+    for g in re.finditer(r"(?<=[^\s\d/.,:;(\[-])(\d{1,2})(?=[\s,.;:)]|$)", text):
+        n = int(g.group(1))
+        before = text[:g.start()]
+        word = re.search(r"(\w*)\W*$", before).group(1)
+        prev_char = before[-1]
+        if prev_char.isalpha():
+            if n != nm or len(word) < 3 or re.search(r"\d", word):
+                continue
+        elif prev_char in "?!»”’)\"'":
+            if not (n == nm or (n < nm) or n in known):
+                continue
+        else:
+            continue
+        if any(a <= g.start() < b for _, a, b in cuts):
+            continue
+        if in_header and n != nm:
+            continue
+        cuts.append((n, g.start(1), g.end(1)))
+        nm = max(nm, n + 1)
+    for g in re.finditer(r"(?<=[a-z)»?!])\.(\d{1,2})(?=\s|$)", text):
+        n = int(g.group(1))
+        if (n == nm or n < nm) and not any(a <= g.start(1) < b for _, a, b in cuts):
+            cuts.append((n, g.start(1), g.end(1)))
+            nm = max(nm, n + 1)
+    state["next"] = nm
+    return _cut(line, cuts, markers)
+
+
+def _cut(line: Line, cuts, markers: list[Marker]) -> list[Piece]:
+    base = line.body_start
+    pieces, pos = [], 0
+    for n, a, b in sorted(cuts, key=lambda c: c[1]):
+        markers.append(Marker(n, base + a, base + b, line.no))
+        if a > pos:
+            pieces.append((base + pos, base + a))
+        pos = max(pos, b)
+    if pos < len(line.body):
+        pieces.append((base + pos, line.end))
+    return pieces
+
+
+def analyse(text: str, labels: re.Pattern, *, defined_footnotes: set[int] | None = None,
+            header_end: int = 0, find_zones: bool = True) -> Layout:
+    """Classify every line of a PDF/Word extraction: furniture, footnote zones, body text with markers."""
+    lines = split_lines(text)
+    leading = sum(1 for ln in lines if re.match(r"^ \S", ln.text) and not ln.text.startswith(" •")) >= 1 \
+        and not any(ln.text.startswith(" • ") for ln in lines)
+    pages, furniture = _page_ends(lines, leading)
+    layout = Layout(text, lines)
+    for i, ln in enumerate(lines):
+        if MASTHEAD_RE.match(ln.text):
+            furniture.add(i)
+    state = {"next": 1, "defined": set(defined_footnotes or ())}
+    expected = 1
+    zone_lines: set[int] = set()
+    prev_body: str | None = None
+    for a, b in pages:
+        zone = None
+        if find_zones:
+            marker_seen = any(m.number == expected for m in layout.markers) or expected < state["next"]
+            zone = _zone(lines, a, b, expected, marker_seen, labels)
+        stop = zone[0] if zone else b + 1
+        for i in range(a, stop):
+            if i in furniture:
+                continue
+            ln = lines[i]
+            if ln.blank:
+                layout.body.append(i)
+                layout.pieces[i] = []
+                continue
+            pieces = _strip_markers(ln, state, prev_body, layout.markers, in_header=ln.start < header_end)
+            layout.body.append(i)
+            layout.pieces[i] = pieces
+            prev_body = "".join(text[x:y] for x, y in pieces)
+        if zone:
+            k, starts, last = zone
+            for idx, (num, line_i, offset) in enumerate(starts):
+                stop_line = starts[idx + 1][1] - 1 if idx + 1 < len(starts) else last
+                pieces, used = [], []
+                for j in range(line_i, stop_line + 1):
+                    ln = lines[j]
+                    if ln.blank:
+                        continue
+                    s = offset if j == line_i else ln.body_start
+                    pieces.append([(s, ln.end)])
+                    used.append(j)
+                    zone_lines.add(j)
+                end = lines[used[-1]].end if used else offset
+                while end > offset and text[end - 1].isspace():
+                    end -= 1
+                layout.footnotes.append(RawFootnote(num, used, pieces, offset, end))
+            expected = starts[-1][0] + 1
+            state["defined"].update(n for n, _, _ in starts)
+    layout.furniture = sorted(furniture)
+    return layout
