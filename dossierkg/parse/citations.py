@@ -28,7 +28,7 @@ NOTE_RE = re.compile(
 )
 CROSS_RE = re.compile(
     r"(?P<phrase>(?:\bzie\s+(?:ook\s+)?(?:het\s+|mijn\s+)?(?:antwoord(?:en)?\s+(?:op\s+|bij\s+)?(?:de\s+)?)?"
-    r"|\b(?:antwoord(?:en)?|beantwoording)\s+(?:op\s+|van\s+|bij\s+)?(?:de\s+)?"
+    r"|\b(?:antwoord(?:en)?|beantwoording)\s+(?:op\s*|van\s*|bij\s*)?(?:de\s+)?"
     r"|\b(?:aangegeven|gesteld|beschreven|vermeld|opgenomen)\s+(?:bij|in|onder)\s+)"
     r"vra(?:ag|gen)\s+(?P<nums>\d{1,2}(?:\s*(?:,|en|t/m)\s*\d{1,2})*))",
     re.IGNORECASE,

@@ -81,6 +81,7 @@ def _header_text(text: str, layout, idx: list[int]) -> str:
 def parse(text: str, source: str, sha256: str) -> Document:
     problems: list[Problem] = []
     layout = analyse(text, ANY_LABEL)
+    problems.extend(layout.problems)
     header_idx, raws = _locate_blocks(text, layout)
     header = _header_text(text, layout, header_idx)
     notice_text = " ".join(join_lines([piece_text(text, p) for p in r.lines]) for r in raws if r.kind == "mededeling")

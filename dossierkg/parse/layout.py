@@ -273,23 +273,34 @@ def analyse(text: str, labels: re.Pattern, *, defined_footnotes: set[int] | None
     zone_lines: set[int] = set()
     prev_body: str | None = None
     for a, b in pages:
-        zone = None
-        if find_zones:
-            marker_seen = any(m.number == expected for m in layout.markers) or expected < state["next"]
-            zone = _zone(lines, a, b, expected, marker_seen, labels)
+        zone = _zone(lines, a, b, expected, True, labels) if find_zones else None
         stop = zone[0] if zone else b + 1
-        for i in range(a, stop):
-            if i in furniture:
-                continue
-            ln = lines[i]
-            if ln.blank:
+
+        def read_body(first: int, last: int) -> None:
+            nonlocal prev_body
+            for i in range(first, last):
+                if i in furniture:
+                    continue
+                ln = lines[i]
                 layout.body.append(i)
-                layout.pieces[i] = []
-                continue
-            pieces = _strip_markers(ln, state, prev_body, layout.markers, in_header=ln.start < header_end)
-            layout.body.append(i)
-            layout.pieces[i] = pieces
-            prev_body = "".join(text[x:y] for x, y in pieces)
+                if ln.blank:
+                    layout.pieces[i] = []
+                    continue
+                in_header = ln.start < header_end or bool(labels.match(ln.body.strip()))
+                layout.pieces[i] = _strip_markers(ln, state, prev_body, layout.markers, in_header=in_header)
+                prev_body = "".join(text[x:y] for x, y in layout.pieces[i])
+
+        read_body(a, stop)
+        if zone:
+            k, starts, last = zone
+            head = text[starts[0][2]:lines[k].end]
+            seen = any(m.number == expected for m in layout.markers)
+            if not seen and not CITATION_HINT.search(head):
+                layout.problems.append(Problem(
+                    f"lines {lines[k].no}-{lines[last].no} look like footnote {expected} but no marker points "
+                    "to it; read as running text", lines[k].no))
+                zone = None
+                read_body(stop, b + 1)
         if zone:
             k, starts, last = zone
             for idx, (num, line_i, offset) in enumerate(starts):
