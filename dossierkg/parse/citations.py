@@ -73,6 +73,17 @@ def find_url(text: str) -> str | None:
     return url
 
 
+def guillemets(text: str) -> str | None:
+    """The first «…» passage, nested guillemets kept: '«… ongekende «russofobie»»'."""
+    start = text.find("«")
+    depth = 0
+    for i in range(start, len(text)) if start >= 0 else ():
+        depth += {"«": 1, "»": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[start + 1:i].strip() or None
+    return None
+
+
 def describe(text: str) -> dict:
     """Publisher, date, title, url, reference of a footnote text such as
     'NOS, 22 september 2022, «Eerste Russische reservisten …» (https://nos.nl/…)'."""
@@ -94,9 +105,9 @@ def describe(text: str) -> dict:
         if month_year and not out["reference"]:
             out["publisher"] = month_year.group(1).strip()
             tail = text[month_year.end():].strip()
-    guil = re.search(r"«(.+)»", text)
+    guil = guillemets(text)
     if guil and not out["reference"]:
-        out["title"] = guil.group(1).strip()
+        out["title"] = guil
     elif tail and not out["reference"]:
         title = re.split(r"\s+\((?=https?://|www\.|[\w.-]+\.(?:nl|com|org)/)|,\s+(?=https?://|www\.)|\s+https?://", tail)[0]
         title = title.strip().rstrip(".").strip()
