@@ -18,7 +18,7 @@ AANHANGSEL_RE = re.compile(
 ZAAK_RE = re.compile(r"\b(?P<year>20\d\d)Z\s?(?P<nr>\d{5})\b")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s()<>«»]+(?:\([^\s()]*\)[^\s()<>«»]*)*|\b[\w-]+(?:\.[\w-]+)*\.(?:nl|com|org|eu|be|int|net|gov|uk)/[^\s()<>«»]*")
 LETTER_RE = re.compile(
-    rf"(?P<phrase>(?:\b(?:bij|in)\s+(?:de|mijn|uw|haar|zijn)?\s*)?\b(?:Kamer)?brief{_S}van{_S}(?P<date>{DATE_RE.pattern[2:]}))",
+    rf"(?P<phrase>(?:\b(?:bij|in)\s+)?(?:\b(?:de|mijn|uw|haar|zijn)\s+)?\b(?:Kamer)?brief{_S}van(?:{_S})?(?P<date>{DATE_RE.pattern[2:]}))",
     re.IGNORECASE,
 )
 NOTE_RE = re.compile(

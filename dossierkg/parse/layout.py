@@ -30,7 +30,8 @@ CITATION_HINT = re.compile(
     r"https?://|www\.|\w\.(?:nl|com|org|eu|be|int|net|gov|uk)\b|«|»|\b(?:19|20)\d\d\b|Kamerstuk|Aanhangsel|Handelingen"
     r"|\bnr\.|\bZie\b|\bzie\b|Kamer\b|\d{4}Z\d{5}|\bp\. \d|Staatscourant|Stcrt|Trb\.|\bBijlage\b",
 )
-LIST_NUMBERS = re.compile(r"^\s*(\d{1,2})((?:\s*(?:,|en)\s*\d{1,2})*)\s*$")
+LIST_NUMBERS = re.compile(r"^\s*(\d{1,2})((?:\s*(?:,|en)\s*\d{1,2}|\s+\d{1,2})*)\s*$")
+NOOT_RE = re.compile(r"^\s*X\s*Noot\s*$")
 MAX_FOOTNOTE_LINES = 6
 _SENTENCE_END = tuple(".?!:»”)\"")
 
@@ -257,6 +258,35 @@ def _cut(line: Line, cuts, markers: list[Marker]) -> list[Piece]:
     return pieces
 
 
+def _html_notes(lines: list[Line], labels: re.Pattern) -> tuple[list[RawFootnote], set[int]]:
+    """The officielebekendmakingen HTML text layout: 'X Noot' / '1' / footnote text, anywhere in the text."""
+    notes, consumed = [], set()
+    i = 0
+    while i < len(lines):
+        if NOOT_RE.match(lines[i].text):
+            j = i + 1
+            while j < len(lines) and lines[j].blank:
+                j += 1
+            num = re.match(r"^\s*(\d{1,3})\s*$", lines[j].text) if j < len(lines) else None
+            if num:
+                k, used = j + 1, []
+                while k < len(lines) and not lines[k].blank and not NOOT_RE.match(lines[k].text) \
+                        and not labels.match(lines[k].text.strip()) and len(used) < MAX_FOOTNOTE_LINES:
+                    used.append(k)
+                    k += 1
+                if used:
+                    first = lines[used[0]]
+                    offset = first.start + len(first.text) - len(first.text.lstrip())
+                    end = lines[used[-1]].start + len(lines[used[-1]].text.rstrip())
+                    notes.append(RawFootnote(int(num.group(1)), used, [[(offset if n == used[0] else lines[n].start,
+                                                                          lines[n].end)] for n in used], offset, end))
+                    consumed.update(range(i, k))
+                    i = k
+                    continue
+        i += 1
+    return notes, consumed
+
+
 def analyse(text: str, labels: re.Pattern, *, defined_footnotes: set[int] | None = None,
             header_end: int = 0, find_zones: bool = True) -> Layout:
     """Classify every line of a PDF/Word extraction: furniture, footnote zones, body text with markers."""
@@ -268,7 +298,10 @@ def analyse(text: str, labels: re.Pattern, *, defined_footnotes: set[int] | None
     for i, ln in enumerate(lines):
         if MASTHEAD_RE.match(ln.text):
             furniture.add(i)
-    state = {"next": 1, "defined": set(defined_footnotes or ())}
+    notes, consumed = _html_notes(lines, labels)
+    layout.footnotes.extend(notes)
+    furniture.update(consumed)
+    state = {"next": 1, "defined": set(defined_footnotes or ()) | {n.number for n in notes}}
     expected = 1
     zone_lines: set[int] = set()
     prev_body: str | None = None

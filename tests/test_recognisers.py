@@ -1,0 +1,124 @@
+"""The small recognisers: Dutch dates, label numbers, de-hyphenation, footnote markers, references, layouts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dossierkg.parse import parse_bytes, parse_file
+from dossierkg.parse.citations import describe, parliamentary_reference
+from dossierkg.parse.clean import join_lines
+from dossierkg.parse.dates import parse_date
+from dossierkg.parse.labels import numbers
+from dossierkg.paths import ROOT
+
+GOLD = json.loads((ROOT / "tests/fixtures/gold/seeds.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("text,reference,iso", [
+    ("ontvangen 7 november 2022", None, "2022-11-07"),
+    ("Ingediend 18\u00a0januari 2023", None, "2023-01-18"),
+    ("de beslisnota van 12 december jl.", "2023-02-22", "2022-12-12"),
+    ("de richtsnoeren van 30 september jl.", "2022-11-07", "2022-09-30"),
+    ("op 28 oktober jl.", "2023-02-22", "2022-10-28"),
+    ("(ingezonden\n30 oktober 2024)", None, "2024-10-30"),
+    ("31 februari 2023", None, None),
+])
+def test_dutch_dates(text, reference, iso):
+    assert parse_date(text, reference) == iso
+
+
+@pytest.mark.parametrize("spec,expected", [
+    ("1", (1,)), ("2 en 3", (2, 3)), ("2, 3 en 4", (2, 3, 4)), ("2 t/m 6", (2, 3, 4, 5, 6)),
+    ("1,2,3,4 en 5", (1, 2, 3, 4, 5)), ("8 en 9", (8, 9)),
+])
+def test_label_numbers(spec, expected):
+    assert numbers(spec) == expected
+
+
+@pytest.mark.parametrize("case", GOLD["line_break_hyphens_all"], ids=lambda c: c["printed"][:24])
+def test_every_line_break_hyphen_of_the_dossier(case):
+    """Hyphens at line ends in the dossier, each as the gold decided (pyphen decides word breaks)."""
+    before, after = case["printed"].split("\n")
+    assert join_lines([before, after]) == case["joined"]
+
+
+@pytest.mark.parametrize("before,after,joined", [
+    ("niet-", "militaire", "niet-militaire"), ("West-", "Europa", "West-Europa"), ("18-", "jarigen", "18-jarigen"),
+    ("(https://", "nos.nl/artikel/2541672-x)", "(https://nos.nl/artikel/2541672-x)"),
+])
+def test_real_hyphens_and_broken_urls(before, after, joined):
+    assert join_lines([before, after]) == joined
+
+
+def _doc(body: str):
+    head = ("Vragen van het lid Test (SP) aan de Minister van Buitenlandse Zaken over een test "
+            "(ingezonden 1 maart 2024).\nAntwoord van Minister Test (Buitenlandse Zaken) (ontvangen 2 april 2024).\n")
+    return parse_bytes((head + body).encode("utf-8"), "constructed.txt")
+
+
+def test_markers_glued_to_years_and_words_and_stranded():
+    doc = _doc("Vraag 1\nWat vindt u van het bericht van 2 januari 20241 en het rapport van TOELT2 en\n"
+               "het verslag3\nVraag 2\nEn het besluit van 5 maart 2024?\n"
+               "4). Daarna volgt niets.\n"
+               "1 NOS, 2 januari 2024, «Een bericht» (https://nos.nl/artikel/1)\n"
+               "2 Kamerstuk 19 637, nr. 3018.\n3 Aanhangsel Handelingen, vergaderjaar 2021–2022, nr. 3441\n"
+               "4 Zie https://example.org/x\n"
+               "Tweede Kamer, vergaderjaar 2023–2024, Aanhangsel 1Antwoord 1\nJa.\nAntwoord 2\nNee.\n")
+    q1, q2 = doc.questions
+    assert q1.footnotes == (1, 2, 3)
+    assert "van 2 januari 2024 en het rapport van TOELT en het verslag" in q1.text
+    assert q2.footnotes == (4,) and q2.text.endswith(". Daarna volgt niets.")
+    assert [f.reference for f in doc.footnotes] == [None, "kst-19637-3018", "ah-tk-20212022-3441", None]
+    assert [a.text for a in doc.answers] == ["Ja.", "Nee."]  # the label glued to the page footer is found
+    assert not doc.warnings
+
+
+def test_cross_references_and_references_in_running_text():
+    doc = _doc("Vraag 1\nA?\nVraag 2 en 3\nB? C?\nVraag 4\nD?\nAntwoord 1\nJa.\nAntwoord 2 en 3\n"
+               "Zoals ook gesteld in antwoord op\nvraag 1, zie Aanhangsel Handelingen, vergaderjaar 2021–2022, nr. 3441.\n"
+               "Antwoord 4\nZie het antwoord op vraag 2 en 3 en de brief van 13 december 2022 (Kamerstuk 19 637, nr. 3018).\n")
+    a1, a23, a4 = doc.answers
+    assert a23.numbers == (2, 3) and a23.refers_to == (1,)
+    assert a4.refers_to == (2, 3)
+    targets = {(r.in_, r.kind, r.target) for r in doc.references}
+    assert ("answer 2 en 3", "document", "ah-tk-20212022-3441") in targets
+    assert ("answer 4", "document", "kst-19637-3018") in targets
+    letter = next(r for r in doc.references if "brief" in r.text)
+    assert letter.date == "2022-12-13" and letter.text == "de brief van 13 december 2022"
+
+
+def test_answers_that_answer_nothing_asked_are_reported():
+    doc = _doc("Vraag 1\nA?\nAntwoord 1\nJa.\nAntwoord 7\nNee.\n")
+    assert any("7" in w.message and "does not ask" in w.message and w.line == 7 for w in doc.warnings)
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("Kamerstuk 19 637, nr. 3018.", "kst-19637-3018"),
+    ("Kamerstukken II 2024/25, 19 637, nr. 3308", "kst-19637-3308"),
+    ("Kamerstuk 21 501-20, nr. 2018.", "kst-21501-20-2018"),
+    ("Aanhangsel Handelingen vergaderjaar 2021–2022, nr. 3441", "ah-tk-20212022-3441"),
+    ("(Aanhangsel Handelingen, vergaderjaar 2022–203, nr. 844).", "ah-tk-20222023-844"),
+    ("NOS, 22 september 2022, «Titel»", None),
+])
+def test_parliamentary_references(text, ref):
+    assert parliamentary_reference(text) == ref
+
+
+def test_footnote_description_with_nested_guillemets_and_link_text():
+    d = describe("HLN, 24 september 2022, «Russische Minister Lavrov beschuldigt het Westen van ongekende "
+                 "«russofobie»» (Russische Minister Lavrov … | Buitenland | hln.be).")
+    assert d["publisher"] == "HLN" and d["date"] == "2022-09-24" and d["url"] is None
+    assert d["title"] == "Russische Minister Lavrov beschuldigt het Westen van ongekende «russofobie»"
+
+
+def test_officielebekendmakingen_html_text_layout():
+    doc = parse_file(ROOT / "tests/fixtures/layouts/ob-html-kamervragen.txt")
+    assert doc.kind == "written-questions-with-answers"
+    assert [q.footnotes for q in doc.questions] == [(1,), (2,)]
+    assert [f.number for f in doc.footnotes] == [1, 2]
+    assert doc.footnotes[0].publisher == "NOS" and doc.footnotes[0].url.startswith("https://nos.nl/artikel/2445552")
+    assert doc.footnotes[1].reference == "ah-tk-20212022-3441"
+    assert [a.text for a in doc.answers] == ["Ja.", "Ja. Zie ook Kamerstuk 19 637, nr. 3018."]
+    assert not doc.warnings
