@@ -122,3 +122,19 @@ def test_officielebekendmakingen_html_text_layout():
     assert doc.footnotes[1].reference == "ah-tk-20212022-3441"
     assert [a.text for a in doc.answers] == ["Ja.", "Ja. Zie ook Kamerstuk 19 637, nr. 3018."]
     assert not doc.warnings
+
+
+def test_question_document_with_bare_numbers():
+    doc = parse_file(ROOT / "tests/fixtures/layouts/kv-bare-numbers.txt")
+    assert doc.kind == "written-questions"
+    assert doc.identifiers == ("2024Z17972",) and doc.submitted == "2024-11-05"
+    assert [(p.name, p.party) for p in doc.submitters] == [("Nordkamp", "GroenLinks-PvdA")]
+    assert [q.numbers for q in doc.questions] == [(1,), (2,), (3,)]
+    assert doc.questions[0].footnotes == (1,) and doc.questions[0].text.endswith("NEDS NIDV 2024?")
+    assert doc.footnotes[0].url == "https://www.nidv.eu/neds/exposanten"
+
+
+@pytest.mark.parametrize("label", ["VRAAG 1", "Vraag 1:", "Vraag 1.", "vraag 1"])
+def test_label_spellings(label):
+    doc = _doc(f"{label}\nBent u bekend met het bericht?\nAntwoord 1\nJa.\n")
+    assert [q.numbers for q in doc.questions] == [(1,)] and doc.answers[0].text == "Ja."

@@ -10,7 +10,8 @@ from . import citations
 from .assemble import RawBlock, build_blocks, build_footnotes, check_consistency, find_references
 from .clean import join_lines, normalise, piece_text
 from .dates import parse_date
-from .labels import ANSWER_RE, ANY_LABEL, BARE_ANSWER_RE, NUMBERED_QUESTION_RE, QUESTION_RE, numbers
+from .labels import (ANSWER_RE, ANY_LABEL, BARE_ANSWER_RE, BARE_NUMBER_RE, NUMBERED_QUESTION_RE, QUESTION_RE,
+                     numbers)
 from .layout import analyse
 from .people import answerer, split_members, split_roles
 
@@ -32,7 +33,17 @@ def looks_like(text: str) -> bool:
                 or QUESTIONS_HEADER.search(text[:3000]) or ANSWER_HEADER.search(text[:3000]))
 
 
-def _locate_blocks(text: str, layout) -> tuple[list[int], list[RawBlock]]:
+BARE_LABELS = re.compile(rf"{ANY_LABEL.pattern}|{BARE_NUMBER_RE.pattern}")
+
+
+def bare_numbered(text: str) -> bool:
+    """Question documents that number questions with a bare '1' line (the tweedekamer.nl kv layout)."""
+    has_labels = any(QUESTION_RE.match(ln) or ANSWER_RE.match(ln) or BARE_ANSWER_RE.match(ln)
+                     for ln in text.split("\n"))
+    return not has_labels and bool(re.search(r"^\s*1\s*\n(?:\s*\n)?\s*\S.{20,}", text, re.M))
+
+
+def _locate_blocks(text: str, layout, bare: bool = False) -> tuple[list[int], list[RawBlock]]:
     lines = layout.lines
     numbered = any(BARE_ANSWER_RE.match(lines[i].body) for i in layout.body)
     header: list[int] = []
@@ -58,6 +69,8 @@ def _locate_blocks(text: str, layout) -> tuple[list[int], list[RawBlock]]:
             m = NUMBERED_QUESTION_RE.match(body)
             new = RawBlock("question", m.group("nums") + ".", (int(m.group("nums")),), ln.no)
             start_at = ln.body_start + m.start("rest")
+        elif bare and BARE_NUMBER_RE.match(body) and int(body) == 1 + sum(b.kind == "question" for b in blocks):
+            new = RawBlock("question", body.strip(), (int(body),), ln.no)
         elif MEDEDELING_RE.match(body):
             new = RawBlock("mededeling", normalise(body), (), ln.no)
         if new is not None:
@@ -80,9 +93,10 @@ def _header_text(text: str, layout, idx: list[int]) -> str:
 
 def parse(text: str, source: str, sha256: str) -> Document:
     problems: list[Problem] = []
-    layout = analyse(text, ANY_LABEL)
+    bare = bare_numbered(text)
+    layout = analyse(text, BARE_LABELS if bare else ANY_LABEL)
     problems.extend(layout.problems)
-    header_idx, raws = _locate_blocks(text, layout)
+    header_idx, raws = _locate_blocks(text, layout, bare)
     header = _header_text(text, layout, header_idx)
     notice_text = " ".join(join_lines([piece_text(text, p) for p in r.lines]) for r in raws if r.kind == "mededeling")
 
@@ -93,8 +107,8 @@ def parse(text: str, source: str, sha256: str) -> Document:
     postponements: list[str] = []
     identifiers: list[str] = []
 
-    qh = QUESTIONS_HEADER.search(header)
-    ah = ANSWER_HEADER.search(header)
+    qh = QUESTIONS_HEADER.search(header[:5000])
+    ah = ANSWER_HEADER.search(header[:5000])
     doc_date = parse_date(ah.group("date")) if ah else None
     if qh:
         submitters = split_members(qh.group("who"))
@@ -102,7 +116,7 @@ def parse(text: str, source: str, sha256: str) -> Document:
         title = normalise(qh.group("title"))
         submitted = parse_date(qh.group("date"))
     else:
-        ns = NOTICE_SENTENCE.search(header) or NOTICE_QUOTE.search(notice_text)
+        ns = NOTICE_SENTENCE.search(header[:5000]) or NOTICE_QUOTE.search(notice_text[:5000])
         if ns:
             submitters = split_members(ns.group("who"))
             addressees = [Person(role=r) for r in split_roles(ns.group("to"))]

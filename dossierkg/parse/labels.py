@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 NUMS = r"\d{1,2}(?:\s*(?:,|en|t/m|tot en met|–|-)\s*\d{1,2})*"
-QUESTION_RE = re.compile(rf"^\s*(?:•\s*)?(?P<word>Vra(?:ag|gen))\s+(?P<nums>{NUMS})\s*:?\s*(?P<rest>[A-Z«“].*)?$")
-ANSWER_RE = re.compile(
-    rf"^\s*(?:•\s*)?(?P<word>Antwoord(?:en)?)(?:\s+op)?(?:\s+(?:de\s+)?vra(?:ag|gen))?\s+(?P<nums>{NUMS})\s*:?\s*"
-    rf"(?P<rest>[A-Z«“].*)?$"
-)
-BARE_ANSWER_RE = re.compile(r"^\s*Antwoord\s*:\s*(?P<rest>\S.*)?$")
+_Q = r"(?i:vra(?:ag|gen))"
+_A = r"(?i:antwoord(?:en)?)(?:\s+(?i:op))?(?:\s+(?:de\s+)?(?i:vra(?:ag|gen)))?"
+_END = r"\s*[:.)]?\s*"
+QUESTION_RE = re.compile(rf"^\s*(?:•\s*)?(?P<word>{_Q})\s+(?P<nums>{NUMS}){_END}(?P<rest>[A-Z«“‘'\"].*)?$")
+ANSWER_RE = re.compile(rf"^\s*(?:•\s*)?(?P<word>{_A})\s+(?P<nums>{NUMS}){_END}(?P<rest>[A-Z«“‘'\"].*)?$")
+BARE_ANSWER_RE = re.compile(r"^\s*(?i:antwoord)\s*:\s*(?P<rest>\S.*)?$")
 NUMBERED_QUESTION_RE = re.compile(r"^\s*(?P<nums>\d{1,2})[.)]\s+(?P<rest>\S.*)$")
-ANY_LABEL = re.compile(rf"^\s*(?:•\s*)?(?:Vra(?:ag|gen)|Antwoord(?:en)?(?:\s+op)?(?:\s+(?:de\s+)?vra(?:ag|gen))?)\s+{NUMS}\s*:?\s*$"
-                       r"|^\s*Antwoord\s*:\s*$|^\s*Mededeling\s*$")
+BARE_NUMBER_RE = re.compile(r"^\s*(?P<nums>\d{1,2})\s*$")
+ANY_LABEL = re.compile(rf"^\s*(?:•\s*)?(?:{_Q}|{_A})\s+{NUMS}{_END}$|^\s*(?i:antwoord)\s*:\s*$|^\s*Mededeling\s*$")
 
 
 def numbers(spec: str) -> tuple[int, ...]:
