@@ -179,6 +179,11 @@ def check_consistency(questions, answers, footnotes, layout: Layout, with_answer
             if missing:
                 problems.append(Problem(f"question {', '.join(map(str, missing))} has no answer "
                                         "(the document may be truncated)", q.line))
+    blocks = sorted(list(questions) + list(answers), key=lambda b: b.span)
+    if blocks and not re.search(r"[.?!:;»”)\]'\"]$", blocks[-1].text):
+        last = blocks[-1]
+        problems.append(Problem(f"{last.label or last.kind} ends mid-sentence: the document looks truncated",
+                                layout.text.count("\n", 0, last.span[1]) + 1))
     defined = {f.number for f in footnotes}
     for m in layout.markers:
         if m.number not in defined:

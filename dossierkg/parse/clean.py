@@ -9,7 +9,6 @@ import pyphen
 
 _DIC = pyphen.Pyphen(lang="nl_NL")
 _WS = re.compile(r"[\s\u00a0\u200b\x00]+")
-_LAST_TOKEN = re.compile(r"(\S+)$")
 _FIRST_TOKEN = re.compile(r"^(\S+)")
 _URLISH = re.compile(r"(https?://|www\.|\w\.(nl|com|org|eu|be|int|net)/)", re.I)
 _SUSPENDED_NEXT = {"en", "of", "tot", "als", "noch", "and", "or", "dan"}
@@ -56,25 +55,25 @@ def hyphen_join(before: str, after: str) -> str:
 
 def join_lines(lines: list[str]) -> str:
     """Join already-extracted physical lines into one cleaned text."""
-    out = ""
+    parts: list[str] = []
+    last_token = ""
     for raw in lines:
         line = normalise(raw)
         if not line:
             continue
-        if not out:
-            out = line
-            continue
-        last = _LAST_TOKEN.search(out)
-        last_token = last.group(1) if last else ""
-        if out.endswith("-") and len(last_token) > 1:
-            glue = hyphen_join(last_token, line)
-            out = out[:-1] + glue + line if glue != "-" else out + line
-        elif _URLISH.search(last_token) and not last_token.endswith((")", ".", ",", ";")) \
-                and not line[0].isupper() and "." in _FIRST_TOKEN.match(line).group(1) + last_token:
-            out += line  # a URL broken over two lines
-        else:
-            out += " " + line
-    return out
+        if parts:
+            if last_token.endswith("-") and len(last_token) > 1:
+                glue = hyphen_join(last_token, line)
+                if glue != "-":
+                    parts[-1] = parts[-1][:-1] + glue
+            elif _URLISH.search(last_token) and not last_token.endswith((")", ".", ",", ";")) \
+                    and not line[0].isupper() and "." in _FIRST_TOKEN.match(line).group(1) + last_token:
+                pass  # a URL broken over two lines
+            else:
+                parts.append(" ")
+        parts.append(line)
+        last_token = line.rsplit(" ", 1)[-1]
+    return "".join(parts)
 
 
 def piece_text(text: str, pieces) -> str:
