@@ -117,7 +117,8 @@ def find_references(text: str, raws: list[RawBlock], blocks, footnotes: list[Foo
         a, b = block.span
         region = text[a:b]
         where = raw.where
-        for m in citations.LETTER_RE.finditer(region):
+        lowered = region.lower()
+        for m in citations.LETTER_RE.finditer(region) if "brief" in lowered else ():
             phrase = m.group("phrase").strip()
             start = a + m.start("phrase") + (len(m.group("phrase")) - len(m.group("phrase").lstrip()))
             iso = parse_date(re.sub(r"\s+", " ", m.group("date")), reference_date)
@@ -125,11 +126,12 @@ def find_references(text: str, raws: list[RawBlock], blocks, footnotes: list[Foo
                                  where, "document", None, (), iso))
         for rx, make in ((citations.KAMERSTUK_RE, citations.kamerstuk_id),
                          (citations.AANHANGSEL_RE, lambda mm: citations.aanhangsel_id(mm)[0])):
-            for m in rx.finditer(region):
+            for m in rx.finditer(region) if ("kamerstuk" in lowered or "aanhangsel" in lowered) else ():
                 start = a + m.start()
                 out.append(Reference(re.sub(r"\s+", " ", m.group(0)), (start, a + m.end()), _line_of(text, start),
                                      where, "document", make(m)))
-        for m in citations.NOTE_RE.finditer(region):
+        notes = any(w in lowered for w in ("nota", "memo", "ambtsbericht"))
+        for m in citations.NOTE_RE.finditer(region) if notes else ():
             if m.group("what").lower() == "nota" and not m.group("date"):
                 continue
             phrase = m.group("phrase").strip()
@@ -137,7 +139,7 @@ def find_references(text: str, raws: list[RawBlock], blocks, footnotes: list[Foo
             iso = parse_date(re.sub(r"\s+", " ", m.group("date")), reference_date) if m.group("date") else None
             out.append(Reference(re.sub(r"\s+", " ", phrase), (start, start + len(phrase)), _line_of(text, start),
                                  where, "document", None, (), iso))
-        if raw.kind == "answer":
+        if raw.kind == "answer" and "vra" in lowered:
             for m in citations.CROSS_RE.finditer(region):
                 start = a + m.start("phrase")
                 nums = tuple(n for n in label_numbers(m.group("nums")) if n not in raw.numbers)
