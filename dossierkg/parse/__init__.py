@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from ..records import Document, Problem
-from . import decision_note, kamervragen, openkamer
+from . import decision_note, kamervragen, letter, openkamer
 from .decode import UnreadableInput, decode
 
 
@@ -46,4 +46,4 @@ def parse_file(path: str | Path) -> Document:
     return parse_bytes(data, path.name)
 
 
-_PARSERS = [openkamer, decision_note, kamervragen]
+_PARSERS = [letter, openkamer, decision_note, kamervragen]
