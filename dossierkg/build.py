@@ -1,0 +1,121 @@
+"""The build: parse, resolve, map, validate, then write the exports atomically and load the store."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from rdflib import URIRef
+
+from .export import serialise, write_atomically
+from .iris import Minter
+from .mapping import map_document
+from .namespace import DEFAULT_BASE, DKG, RDF
+from .parse import parse_bytes
+from .parse.decode import UnreadableInput, decode
+from .provenance import activity_triples
+from .records import Document
+from .resolve import resolve
+from .store import load_store
+
+OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Source:
+    path: Path
+    data: bytes
+    text: str
+    mtime: float
+
+
+@dataclass
+class Built:
+    """What a build produced (in memory) and wrote."""
+
+    documents: list[Document]
+    quads: list[tuple]
+    texts: dict[str, str]
+    graphs: dict[str, URIRef]
+    report: object | None = None
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Document]:
+        return [d for d in self.documents if d.errors]
+
+    def classes(self) -> Counter:
+        typed = {(s, o) for s, p, o, _ in self.quads if p == RDF.type and str(o).startswith(str(DKG._NS))}
+        return Counter(str(o).rsplit("#", 1)[-1] for _, o in typed)
+
+    def triple_count(self) -> int:
+        return len({(s, p, o) for s, p, o, _ in self.quads})
+
+
+def read_sources(dossier: Path) -> list[Source]:
+    out = []
+    for path in sorted(dossier.glob("*.txt")):
+        data = path.read_bytes()
+        try:
+            text = decode(data).text
+        except UnreadableInput:
+            text = ""
+        out.append(Source(path, data, text, path.stat().st_mtime))
+    return out
+
+
+def base_iri(base: str | None) -> str:
+    return base or os.environ.get("DOSSIER_KG_BASE") or DEFAULT_BASE
+
+
+def build_graph(sources: list[Source], base: str | None = None, progress: Progress | None = None) -> Built:
+    """Parse, resolve and map: the quads of every named graph plus the provenance graph."""
+    minter = Minter(base_iri(base))
+    docs = []
+    for i, src in enumerate(sources, 1):
+        docs.append(parse_bytes(src.data, src.path.name))
+        if progress:
+            progress("parse", i, len(sources))
+    texts = {s.path.name: s.text for s in sources}
+    good = [d for d in docs if not d.errors]
+    res = resolve(good, texts)
+    quads: list[tuple] = []
+    graphs: dict[str, URIRef] = {}
+    for i, doc in enumerate(good, 1):
+        g = minter.graph(doc.source)
+        graphs[doc.source] = g
+        quads.extend((s, p, o, g) for s, p, o in map_document(doc, texts[doc.source], res, minter, texts))
+        if progress:
+            progress("map", i, len(good))
+    used = [(s.path.name, d.sha256, s.mtime) for s, d in zip(sources, docs) if not d.errors]
+    _, prov = activity_triples(minter, used, list(graphs.values()))
+    pg = minter.provenance_graph
+    quads.extend((s, p, o, pg) for s, p, o in prov)
+    return Built(docs, quads, texts, graphs)
+
+
+def build(dossier: Path, out: Path, base: str | None = None, validate: bool = True,
+          progress: Progress | None = None) -> Built:
+    """The whole build. Outputs are replaced only when every source was read; the store after the files."""
+    built = build_graph(read_sources(dossier), base, progress)
+    if validate:
+        from .validate import validate_quads
+        built.report = validate_quads(built.quads)
+        if progress:
+            progress("validate", 1, 1)
+    if built.failed:
+        return built  # keep the previous build: a source could not be read
+    b = base_iri(base)
+    files = {out / name: serialise(built.quads, fmt, b) for fmt, name in OUTPUTS.items()}
+    if progress:
+        progress("write", 1, 2)
+    write_atomically(files)
+    built.written = sorted(files)
+    load_store(out, files[out / OUTPUTS["nq"]])
+    if progress:
+        progress("store", 1, 1)
+    return built

@@ -1,0 +1,72 @@
+"""Text spans as Web Annotation selectors, and the build as a PROV-O activity."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime, timezone
+
+from rdflib import Literal, URIRef
+
+from . import __version__
+from .iris import Minter
+from .namespace import DCTERMS, DKG, OA, PROV, RDF, XSD
+
+CONTEXT = 32  # characters of oa:prefix / oa:suffix
+
+
+def span_triples(minter: Minter, filename: str, text: str, start: int, end: int):
+    """The oa:SpecificResource for text[start:end] of a source file, with both selectors."""
+    iri = minter.span(filename, start, end)
+    position, quote = URIRef(f"{iri}#position"), URIRef(f"{iri}#quote")
+    return iri, [
+        (iri, RDF.type, OA.SpecificResource),
+        (iri, OA.hasSource, minter.source(filename)),
+        (iri, OA.hasSelector, position),
+        (iri, OA.hasSelector, quote),
+        (position, RDF.type, OA.TextPositionSelector),
+        (position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)),
+        (position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)),
+        (quote, RDF.type, OA.TextQuoteSelector),
+        (quote, OA.exact, Literal(text[start:end])),
+        (quote, OA.prefix, Literal(text[max(0, start - CONTEXT):start])),
+        (quote, OA.suffix, Literal(text[end:end + CONTEXT])),
+    ]
+
+
+def build_time(sources: list[tuple[str, str, float]]) -> datetime:
+    """SOURCE_DATE_EPOCH when set, else the newest source's modification time: rebuilds stay identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    newest = max((m for _, _, m in sources), default=0.0)
+    return datetime.fromtimestamp(int(newest), tz=timezone.utc)
+
+
+def activity_triples(minter: Minter, sources: list[tuple[str, str, float]], graphs: list[URIRef]):
+    """The build activity: the sources it used (with sha256), the software, its time, what it generated."""
+    key = hashlib.sha256("\n".join(sorted(sha for _, sha, _ in sources) + [__version__]).encode()).hexdigest()[:16]
+    activity, software = minter.activity(key), minter.software(__version__)
+    when = Literal(build_time(sources).isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
+    triples = [
+        (activity, RDF.type, PROV.Activity),
+        (activity, PROV.wasAssociatedWith, software),
+        (activity, PROV.startedAtTime, when),
+        (activity, PROV.endedAtTime, when),
+        (software, RDF.type, PROV.SoftwareAgent),
+        (software, DCTERMS.title, Literal("dossier-kg")),
+        (software, DCTERMS.hasVersion, Literal(__version__)),
+    ]
+    for name, sha, _ in sorted(sources):
+        source = minter.source(name)
+        triples += [
+            (activity, PROV.used, source),
+            (source, RDF.type, DKG.SourceFile),
+            (source, RDF.type, PROV.Entity),
+            (source, DCTERMS.identifier, Literal(name)),
+            (source, DKG.sha256, Literal(sha)),
+            (source, DCTERMS["format"], Literal("text/plain; charset=utf-8")),
+        ]
+    for graph in graphs:
+        triples += [(graph, RDF.type, PROV.Entity), (graph, PROV.wasGeneratedBy, activity)]
+    return activity, triples

@@ -1,0 +1,154 @@
+"""Cross-document identity: one question set behind two renderings, one person behind 'Minister Hoekstra'
+and 'Wopke Hoekstra', the letter behind 'bij brief van 13 december 2022', the decision note behind
+'de beslisnota van 12 december jl.', and passages quoted from another document of the dossier."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .iris import slug
+from .parse.clean import normalise
+from .records import Document, Reference
+
+_PREFIXES = {"van", "der", "den", "de", "het", "ter", "ten", "in", "t"}
+
+
+def surname(name: str) -> str:
+    """'Jasper van Dijk' -> 'van Dijk'; 'Eric van der Burg' -> 'van der Burg'; 'Koekkoek' -> 'Koekkoek'."""
+    tokens = name.split()
+    if len(tokens) > 1 and "–" not in name and " - " not in name and tokens[0][:1].isupper() \
+            and tokens[0].lower() not in _PREFIXES and not tokens[0].endswith("."):
+        return " ".join(tokens[1:])
+    return name
+
+
+def person_key(name: str) -> str:
+    """Surname key: 'Wopke Hoekstra' and 'Hoekstra' -> 'hoekstra'; 'Jasper van Dijk' -> 'dijk'."""
+    tokens = [t for t in re.split(r"[\s.]+", name.strip()) if t]
+    return slug(tokens[-1]) if tokens else slug(name)
+
+
+@dataclass
+class Quotation:
+    """A «…» passage of a question or answer found word for word in another dossier document."""
+
+    source: str  # file of the quoting block
+    where: str  # "question 5"
+    span: tuple[int, int]  # the quoted words in the quoting file
+    target: str  # file quoted
+    target_span: tuple[int, int]
+    verbatim: bool
+
+
+@dataclass
+class Resolution:
+    question_set: dict[str, str] = field(default_factory=dict)  # source -> identifier
+    answer_set: dict[str, str] = field(default_factory=dict)
+    document_id: dict[str, str] = field(default_factory=dict)  # source -> identifier of the document itself
+    person_name: dict[str, str] = field(default_factory=dict)  # surname key -> fullest name seen
+    targets: dict[tuple[str, tuple[int, int]], str] = field(default_factory=dict)  # (source, span) -> identifier
+    inferred_dates: dict[str, tuple[str, str, Reference]] = field(default_factory=dict)  # id -> (date, source, ref)
+    quotations: list[Quotation] = field(default_factory=list)
+
+    def person(self, name: str) -> str:
+        return self.person_name.get(person_key(name), name)
+
+
+def _fingerprint(doc: Document) -> tuple:
+    return (doc.submitted, tuple(sorted(person_key(p.name) for p in doc.submitters if p.name)),
+            tuple(normalise(q.text) for q in doc.questions))
+
+
+def _zaak(doc: Document) -> str | None:
+    for i in doc.identifiers:
+        m = re.fullmatch(r"(?:kv-tk-)?(\d{4}Z\d{5})", i)
+        if m:
+            return m.group(1)
+    return None
+
+
+def resolve(docs: list[Document], texts: dict[str, str]) -> Resolution:
+    res = Resolution()
+    for doc in docs:
+        for p in list(doc.submitters) + list(doc.answerers):
+            if p.name:
+                key = person_key(p.name)
+                if len(p.name) > len(res.person_name.get(key, "")):
+                    res.person_name[key] = p.name
+    qa_docs = [d for d in docs if d.questions or d.kind in ("written-questions", "written-questions-with-answers",
+                                                            "postponement-notice")]
+    by_print: dict[tuple, str] = {}
+    for doc in sorted(qa_docs, key=lambda d: (_zaak(d) is None, d.source)):
+        zaak = _zaak(doc)
+        kv = next((i for i in doc.identifiers if i.startswith("kv-tk-")), None)
+        if kv is None and zaak:
+            kv = f"kv-tk-{zaak}"
+        fp = _fingerprint(doc)
+        if kv is None:
+            kv = by_print.get(fp)
+        if kv is None:
+            names = "-".join(slug(surname(p.name)) for p in doc.submitters if p.name) or slug(doc.title or doc.source)
+            kv = f"vragen-{doc.submitted or 'zonder-datum'}-{names}"
+        by_print.setdefault(fp, kv)
+        res.question_set[doc.source] = kv
+        ah = next((i for i in doc.identifiers if i.startswith("ah-tk-")), None)
+        if doc.answers:
+            res.answer_set[doc.source] = ah or f"{kv}-antwoorden"
+        res.document_id[doc.source] = kv
+    for doc in docs:
+        if doc.kind == "decision-note":
+            res.document_id[doc.source] = "beslisnota-" + slug(doc.title or doc.source)
+        elif doc.kind == "letter" and doc.identifiers:
+            res.document_id[doc.source] = doc.identifiers[0]
+        elif doc.source not in res.document_id:
+            res.document_id[doc.source] = doc.identifiers[0] if doc.identifiers else "document-" + slug(doc.source)
+    notes = [d for d in docs if d.kind == "decision-note"]
+    for doc in docs:
+        for ref in doc.references:
+            if ref.kind != "document":
+                continue
+            target = ref.target
+            if target is None and re.search(r"(?i)beslis(nota|memo|notitie)", ref.text) and len(notes) == 1:
+                target = res.document_id[notes[0].source]
+                if ref.date:
+                    res.inferred_dates.setdefault(target, (ref.date, doc.source, ref))
+            if target:
+                res.targets[(doc.source, ref.span)] = target
+    res.quotations = find_quotations(docs, texts, res.document_id)
+    return res
+
+
+_QUOTE = re.compile(r"«((?:[^«»]|«[^«»]*»)+)»")
+
+
+def _flexible(words: list[str]) -> re.Pattern:
+    """Words separated by any whitespace, a line-end hyphenation, or nothing at a PDF line break."""
+    sep = r"(?:-?\s+|-?\s*\n\s*)"
+    return re.compile(sep.join(re.escape(w) for w in words))
+
+
+def find_quotations(docs: list[Document], texts: dict[str, str], ids: dict[str, str]) -> list[Quotation]:
+    """Quoted passages found in another document (not in another rendering of the same one)."""
+    found = []
+    for doc in docs:
+        text = texts[doc.source]
+        for block in list(doc.questions) + list(doc.answers):
+            a, b = block.span
+            for m in _QUOTE.finditer(text, a, b):
+                inner = m.group(1)
+                lead = re.match(r"\s*(?:\.\.\.|…)\s*", inner)
+                words = normalise(inner[lead.end() if lead else 0:]).split(" ")
+                if len(words) < 6:
+                    continue
+                pattern = _flexible(words)
+                for other in docs:
+                    if other.source == doc.source or ids.get(other.source) == ids.get(doc.source):
+                        continue
+                    hit = pattern.search(texts[other.source])
+                    if hit:
+                        qstart = m.start(1) + (lead.end() if lead else 0)
+                        found.append(Quotation(doc.source, f"{block.kind} {' en '.join(map(str, block.numbers))}",
+                                               (qstart, m.end(1)), other.source, (hit.start(), hit.end()), True))
+                        break
+    return found
