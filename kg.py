@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from dossierkg import __version__
+from dossierkg.paths import BUILD, DOSSIER
 from dossierkg.parse import parse_file
-from dossierkg.summary import document_summary
+from dossierkg.summary import build_summary, document_summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 
@@ -44,6 +46,82 @@ def parse_cmd(files: tuple[str, ...], as_json: bool, strict: bool) -> None:
         sys.exit(EXIT_INPUT)
     if strict and any(d.warnings for d in docs):
         sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("build")
+@click.option("--dossier", type=click.Path(file_okay=False, exists=True, path_type=Path), default=DOSSIER,
+              show_default=True, help="Folder of source texts (*.txt).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=BUILD, show_default=True,
+              help="Output folder for the exports and the embedded store.")
+@click.option("--base", default=None, help="Base IRI for minted resources [default: DOSSIER_KG_BASE or "
+              "https://w3id.org/dossier-kg/id/].")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool) -> None:
+    """Parse, resolve, map and validate the dossier; write dossier.trig/.ttl/.nq/.jsonld and load the store."""
+    from dossierkg.build import build
+    from dossierkg.progress import progress_bar
+
+    try:
+        with progress_bar() as progress:
+            built = build(dossier, out, base=base, validate=not no_validate, progress=progress)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(build_summary(built))
+    if built.failed:
+        sys.exit(EXIT_INPUT)
+    if built.report is not None and not built.report.conforms:
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("validate")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "ttl"]), default="text", show_default=True,
+              help="Readable text, or the SHACL report graph in Turtle.")
+def validate_cmd(file: Path | None, fmt: str) -> None:
+    """SHACL report for FILE (TriG, Turtle, N-Quads, JSON-LD) or for the last build; exit 1 if it does not conform."""
+    from dossierkg.export import UnreadableGraph, load_quads
+    from dossierkg.validate import validate_quads
+
+    path = file or BUILD / "dossier.trig"
+    if not path.exists():
+        click.echo(f"kg validate: {path}: no such file" + ("" if file else " (run `kg build` first)"), err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        quads = load_quads(path)
+    except UnreadableGraph as exc:
+        click.echo(f"kg validate: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    report = validate_quads(quads)
+    if fmt == "ttl":
+        click.echo(report.graph.serialize(format="turtle"))
+    else:
+        click.echo(report.text)
+    sys.exit(EXIT_OK if report.conforms else EXIT_FINDINGS)
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "trig", "nq", "nt", "jsonld"]), default="trig",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+def export_cmd(fmt: str, out: Path | None) -> None:
+    """Serialise the last build in another format (deterministic, sorted)."""
+    from dossierkg.export import UnreadableGraph, load_quads, serialise, write_atomically
+
+    source = BUILD / "dossier.nq"
+    if not source.exists():
+        click.echo(f"kg export: {source}: no build (run `kg build` first)", err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        data = serialise(load_quads(source), fmt)
+    except UnreadableGraph as exc:
+        click.echo(f"kg export: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    if out:
+        write_atomically({out: data})
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
 
 
 def main() -> None:

@@ -154,3 +154,34 @@ def graph_of(quads) -> Graph:
     for s, p, o, _ in quads:
         g.add((s, p, o))
     return g
+
+
+class UnreadableGraph(Exception):
+    """An RDF file that does not parse; the message names the file (and line where the parser says)."""
+
+
+READ_FORMATS = {".trig": "trig", ".ttl": "turtle", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld",
+                ".json": "json-ld"}
+
+
+def load_quads(path: Path) -> list[tuple]:
+    """Read an RDF file into (s, p, o, g) quads, parsing into a fresh dataset (a failed parse leaves nothing)."""
+    fmt = READ_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise UnreadableGraph(f"{path}: unknown RDF format (use {', '.join(READ_FORMATS)})")
+    ds = Dataset(default_union=False)
+    try:
+        data = path.read_bytes()
+        if fmt == "json-ld":
+            doc = json.loads(data)
+            if doc.get("@context") == "context.jsonld":
+                doc["@context"] = context()["@context"]
+            data = json.dumps(doc).encode()
+        ds.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+    except (OSError, ValueError, SyntaxError, IndexError, AssertionError, KeyError, TypeError, AttributeError) as exc:
+        raise UnreadableGraph(f"{path}: not valid {fmt}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    quads = []
+    for s, p, o, g in ds.quads((None, None, None, None)):
+        name = g.identifier if hasattr(g, "identifier") else g
+        quads.append((s, p, o, name))
+    return quads

@@ -47,7 +47,7 @@ def activity_triples(minter: Minter, sources: list[tuple[str, str, float]], grap
     """The build activity: the sources it used (with sha256), the software, its time, what it generated."""
     key = hashlib.sha256("\n".join(sorted(sha for _, sha, _ in sources) + [__version__]).encode()).hexdigest()[:16]
     activity, software = minter.activity(key), minter.software(__version__)
-    when = Literal(build_time(sources).isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
+    when = Literal(build_time(sources).isoformat(), datatype=XSD.dateTime)
     triples = [
         (activity, RDF.type, PROV.Activity),
         (activity, PROV.wasAssociatedWith, software),

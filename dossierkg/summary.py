@@ -53,3 +53,30 @@ def document_summary(doc: Document) -> str:
     for p in doc.warnings:
         lines.append(f"  warning{f' (line {p.line})' if p.line else ''}: {p.message}")
     return "\n".join(lines)
+
+
+def build_summary(built) -> str:
+    """Documents, resources by class, triples and conformance of a build."""
+    docs = built.documents
+    lines = [f"documents: {len(docs)} ({', '.join(f'{k} {v}' for k, v in sorted(_kinds(docs).items()))})"]
+    classes = built.classes()
+    lines.append("resources: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))))
+    lines.append(f"triples: {built.triple_count()} in {len(built.graphs) + 1} named graphs")
+    if built.report is not None:
+        r = built.report
+        state = "conforms" if r.conforms else f"does NOT conform ({len(r.violations)} violations)"
+        other = len(r.results) - len(r.violations)
+        lines.append(f"SHACL: {state}" + (f", {other} warnings/notes" if other else ""))
+    for d in built.failed:
+        for p in d.errors:
+            lines.append(f"error: {d.source}{f':{p.line}' if p.line else ''}: {p.message}")
+    if built.written:
+        lines.append("written: " + ", ".join(str(p) for p in built.written) + f", {built.written[0].parent}/store")
+    elif built.failed:
+        lines.append("nothing written: the previous build is kept")
+    return "\n".join(lines)
+
+
+def _kinds(docs):
+    from collections import Counter
+    return Counter(d.kind for d in docs)

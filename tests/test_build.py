@@ -1,0 +1,230 @@
+"""kg build: the dossier graph says what the documents say, with exact spans, deterministically."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+import kg
+from dossierkg.build import build_graph, read_sources
+from dossierkg.export import load_quads, parse_back, serialise
+from dossierkg.namespace import CITO, DCTERMS, DKG, ELI, OA, ORG, PROV, RDF
+from dossierkg.paths import DOSSIER, ROOT
+
+ID = "https://w3id.org/dossier-kg/id/"
+KV = URIRef(ID + "kv-tk-2023Z00468")
+AH = URIRef(ID + "ah-tk-20222023-1663")
+
+
+@pytest.fixture(scope="module")
+def built():
+    return build_graph(read_sources(DOSSIER))
+
+
+@pytest.fixture(scope="module")
+def graph(built) -> Graph:
+    g = Graph()
+    for s, p, o, _ in built.quads:
+        g.add((s, p, o))
+    return g
+
+
+def source_of(graph: Graph, resource) -> set[str]:
+    return {str(graph.value(span, OA.hasSource)).rsplit("/", 1)[-1]
+            for span in graph.objects(resource, PROV.wasDerivedFrom)}
+
+
+def test_every_span_quotes_its_source_exactly(built, graph):
+    texts = {Path(n).stem: t for n, t in built.texts.items()}
+    spans = list(graph.subjects(RDF.type, OA.SpecificResource))
+    assert len(spans) > 100
+    for span in spans:
+        source = str(graph.value(span, OA.hasSource)).rsplit("/", 1)[-1]
+        selectors = list(graph.objects(span, OA.hasSelector))
+        pos = next(s for s in selectors if (s, RDF.type, OA.TextPositionSelector) in graph)
+        quote = next(s for s in selectors if (s, RDF.type, OA.TextQuoteSelector) in graph)
+        start, end = int(graph.value(pos, OA.start)), int(graph.value(pos, OA.end))
+        assert str(graph.value(quote, OA.exact)) == texts[source][start:end], span
+        assert end > start
+
+
+def test_every_extracted_resource_has_a_span(graph):
+    extracted = [DKG.Question, DKG.Answer, DKG.Footnote, DKG.InTextReference, DKG.QuestionSet, DKG.AnswerSet,
+                 DKG.Person, DKG.Post, DKG.Section, DKG.Advice, DKG.NewsArticle, DKG.PostponementNotice]
+    for cls in extracted:
+        for r in graph.subjects(RDF.type, cls):
+            spans = list(graph.objects(r, PROV.wasDerivedFrom))
+            assert spans and all((s, RDF.type, OA.SpecificResource) in graph for s in spans), r
+
+
+def test_two_renderings_give_one_question_set(graph):
+    assert {str(o).rsplit("/", 1)[-1] for o in graph.objects(KV, DKG.renderedIn)} == \
+        {"002_c13e7b55d78e5ffc", "003_ab754fb98c3b7ac6"}
+    questions = sorted(graph.subjects(DCTERMS.isPartOf, KV))
+    assert len(questions) == 7
+    for q in questions:
+        assert source_of(graph, q) == {"002_c13e7b55d78e5ffc.txt".removesuffix(".txt"), "003_ab754fb98c3b7ac6"}
+
+
+def test_grouped_answer_is_one_resource_answering_two_questions(graph):
+    answers = [a for a in graph.subjects(RDF.type, DKG.Answer)
+               if sorted(int(n) for n in graph.objects(a, DKG.number)) == [2, 3]]
+    assert len(answers) == 1
+    answered = list(graph.objects(answers[0], DKG.answers))
+    assert len(answered) == 1 and sorted(int(n) for n in graph.objects(answered[0], DKG.number)) == [2, 3]
+
+
+def test_one_person_apart_from_the_post_and_mede_namens(graph):
+    hoekstra = URIRef(ID + "persoon/wopke-hoekstra")
+    assert (hoekstra, RDF.type, DKG.Person) in graph
+    post = URIRef(ID + "functie/minister-van-buitenlandse-zaken")
+    assert (hoekstra, ORG.holds, post) in graph and (post, ORG.heldBy, hoekstra) in graph
+    assert (post, ORG.postIn, URIRef("https://identifier.overheid.nl/tooi/id/ministerie/mnre1013")) in graph
+    answer_sets = set(graph.subjects(DKG.answeredBy, hoekstra))
+    assert len(answer_sets) == 3  # 000, 001 ("Minister Hoekstra") and 002 ("Wopke Hoekstra")
+    behalf = [a for s in answer_sets for a in graph.objects(s, PROV.qualifiedAttribution)
+              if (a, PROV.hadRole, DKG.OnBehalfOfRole) in graph]
+    assert len(behalf) == 2
+    assert {graph.value(a, PROV.agent) for a in behalf} == {URIRef(ID + "functie/staatssecretaris-van-justitie-en-veiligheid")}
+
+
+def test_dates_and_postponement(graph):
+    assert graph.value(KV, DCTERMS.dateSubmitted) == Literal("2023-01-18", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+    assert str(graph.value(AH, DKG.dateReceived)) == "2023-02-22"
+    notices = list(graph.objects(KV, DKG.postponedBy))
+    assert len(notices) == 1 and str(graph.value(notices[0], DKG.datePostponed)) == "2023-02-08"
+    assert (notices[0], DKG.postpones, KV) in graph
+
+
+def test_the_letter_of_13_december_is_one_resource(graph):
+    letter = URIRef(ID + "kst-19637-3018")
+    assert (letter, RDF.type, DKG.Letter) in graph
+    assert str(graph.value(letter, ELI.date_document)) == "2022-12-13"
+    citing = set(graph.subjects(CITO.hasCitedEntity, letter))
+    kinds = {(graph.value(c, RDF.type) if (c, RDF.type, DKG.Footnote) not in graph else DKG.Footnote) for c in citing}
+    assert DKG.Footnote in kinds and DKG.InTextReference in kinds
+    by = {graph.value(c, CITO.hasCitingEntity) for c in citing}
+    assert URIRef(f"{KV}/vraag/3") in by and URIRef(f"{AH}/antwoord/2") in by
+
+
+def test_decision_note_is_what_questions_4_5_and_answer_4_refer_to(graph):
+    note = next(graph.subjects(RDF.type, DKG.DecisionNote))
+    assert source_of(graph, note) == {"004_90d31d1340ba21e6"}
+    assert str(graph.value(note, ELI.date_document)) == "2022-12-12"
+    citing = {graph.value(c, CITO.hasCitingEntity) for c in graph.subjects(CITO.hasCitedEntity, note)}
+    assert {URIRef(f"{KV}/vraag/4"), URIRef(f"{KV}/vraag/5"), URIRef(f"{AH}/antwoord/4")} <= citing
+
+
+def test_question_5_quotation_is_linked_to_the_passage_it_quotes(graph, built):
+    q5 = URIRef(f"{KV}/vraag/5")
+    passages = list(graph.objects(q5, DKG.quotes))
+    assert len(passages) == 1
+    passage = passages[0]
+    assert str(graph.value(passage, OA.hasSource)).endswith("004_90d31d1340ba21e6")
+    quoting = list(graph.subjects(PROV.wasQuotedFrom, passage))
+    assert quoting and all(graph.value(q, DKG.verbatim).toPython() is True for q in quoting)
+    exact = [str(graph.value(s, OA.exact)) for s in graph.objects(passage, OA.hasSelector) if graph.value(s, OA.exact)]
+    assert " ".join(exact[0].split()) == ("dat bezwaren tegen mobilisatie, hetzij juridisch hetzij via de alternatieve "
+                                          "dienstplicht, uiteindelijk in de praktijk bijna altijd worden ingewilligd.")
+
+
+def test_footnotes_cite_typed_sources(graph):
+    articles = list(graph.subjects(RDF.type, DKG.NewsArticle))
+    nos = [a for a in articles if str(graph.value(a, URIRef("https://schema.org/publisher"))).endswith("/media/nos")]
+    assert len(nos) == 3  # NOS: 3 distinct articles (002 and 003 share one)
+
+
+def test_named_graph_per_source_plus_provenance(built):
+    graphs = {str(g) for *_, g in built.quads}
+    assert graphs == {ID + "graaf/" + Path(n).stem for n in built.texts} | {ID + "graaf/provenance"}
+
+
+def _dataset(quads) -> Dataset:
+    ds = Dataset()
+    for s, p, o, g in quads:
+        ds.graph(g).add((s, p, o))
+    return ds
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nq", "ttl", "nt", "jsonld"])
+def test_every_export_parses_back_isomorphic(built, fmt):
+    data = serialise(built.quads, fmt)
+    back = parse_back(data, fmt)
+    if fmt in ("ttl", "nt"):
+        union = Graph()
+        for s, p, o, _ in built.quads:
+            union.add((s, p, o))
+        got = Graph()
+        for t in back.triples((None, None, None)):
+            got.add(t)
+        assert isomorphic(union, got)
+    else:
+        expected = _dataset(built.quads)
+        for g in {q[3] for q in built.quads}:
+            assert isomorphic(expected.graph(g), back.graph(g)), g
+
+
+def _kg_build(out: Path, seed: str, epoch: str | None) -> None:
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    if epoch:
+        env["SOURCE_DATE_EPOCH"] = epoch
+    subprocess.run([sys.executable, str(ROOT / "kg.py"), "build", "--out", str(out)], env=env, check=True,
+                   capture_output=True)
+
+
+@pytest.mark.parametrize("epoch", [None, "1700000000"])
+def test_two_builds_are_byte_identical(tmp_path, epoch):
+    _kg_build(tmp_path / "a", "1", epoch)
+    _kg_build(tmp_path / "b", "987", epoch)
+    names = ["dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"]
+    for name in names:
+        a, b = (tmp_path / "a" / name).read_bytes(), (tmp_path / "b" / name).read_bytes()
+        assert hashlib.sha256(a).hexdigest() == hashlib.sha256(b).hexdigest(), name
+    if epoch:
+        assert b"2023-11-14T22:13:20+00:00" in (tmp_path / "a" / "dossier.trig").read_bytes()
+
+
+def test_build_conforms_and_summarises(tmp_path):
+    result = CliRunner().invoke(kg.cli, ["build", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "SHACL: conforms" in result.output and "Question 22" in result.output
+    assert (tmp_path / "store").is_dir()
+    assert load_quads(tmp_path / "dossier.nq")
+
+
+def test_a_bad_source_keeps_the_previous_build(tmp_path):
+    dossier = tmp_path / "dossier"
+    shutil.copytree(DOSSIER, dossier)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.glob("dossier.*")}
+    (dossier / "005_broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    result = CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)])
+    assert result.exit_code == 3
+    assert "005_broken.txt" in result.output and "previous build is kept" in result.output
+    assert {p.name: p.read_bytes() for p in out.glob("dossier.*")} == before
+
+
+def test_validate_rejects_unreadable_rdf(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> ")
+    result = CliRunner().invoke(kg.cli, ["validate", str(bad)])
+    assert result.exit_code == 3 and "bad.ttl" in result.output
+
+
+def test_export_writes_atomically(tmp_path):
+    CliRunner().invoke(kg.cli, ["build"])
+    out = tmp_path / "graph.nt"
+    result = CliRunner().invoke(kg.cli, ["export", "--format", "nt", "--out", str(out)])
+    assert result.exit_code == 0
+    assert len(out.read_text().splitlines()) > 2000
