@@ -12,7 +12,9 @@ from rdflib import URIRef
 
 from .export import serialise, write_atomically
 from .iris import Minter
+from .curation import load_instruments
 from .mapping import map_document
+from .policy import instrument_triples, legal_triples
 from .namespace import DEFAULT_BASE, DKG, RDF
 from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
@@ -72,7 +74,8 @@ def base_iri(base: str | None) -> str:
     return base or os.environ.get("DOSSIER_KG_BASE") or DEFAULT_BASE
 
 
-def build_graph(sources: list[Source], base: str | None = None, progress: Progress | None = None) -> Built:
+def build_graph(sources: list[Source], base: str | None = None, progress: Progress | None = None,
+                curation: Path | None = None) -> Built:
     """Parse, resolve and map: the quads of every named graph plus the provenance graph."""
     minter = Minter(base_iri(base))
     docs = []
@@ -89,8 +92,14 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
         g = minter.graph(doc.source)
         graphs[doc.source] = g
         quads.extend((s, p, o, g) for s, p, o in map_document(doc, texts[doc.source], res, minter, texts))
+        quads.extend((s, p, o, g) for s, p, o in legal_triples(minter, doc.source, texts[doc.source]))
         if progress:
             progress("map", i, len(good))
+    if curation is not None:
+        concepts, instruments = load_instruments(curation, {d.source: texts[d.source] for d in good})
+        per_file = instrument_triples(minter, concepts, instruments, texts, res.document_id, res.answer_set)
+        for name, triples in sorted(per_file.items()):
+            quads.extend((s, p, o, graphs[name]) for s, p, o in triples)
     used = [(s.path.name, d.sha256, s.mtime) for s, d in zip(sources, docs) if not d.errors]
     _, prov = activity_triples(minter, used, list(graphs.values()))
     pg = minter.provenance_graph
@@ -101,7 +110,7 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
 def build(dossier: Path, out: Path, base: str | None = None, validate: bool = True,
           progress: Progress | None = None) -> Built:
     """The whole build. Outputs are replaced only when every source was read; the store after the files."""
-    built = build_graph(read_sources(dossier), base, progress)
+    built = build_graph(read_sources(dossier), base, progress, dossier / "instruments.json")
     if validate:
         from .validate import validate_quads
         built.report = validate_quads(built.quads)

@@ -27,7 +27,7 @@ AH = URIRef(ID + "ah-tk-20222023-1663")
 
 @pytest.fixture(scope="module")
 def built():
-    return build_graph(read_sources(DOSSIER))
+    return build_graph(read_sources(DOSSIER), curation=DOSSIER / "instruments.json")
 
 
 @pytest.fixture(scope="module")
@@ -228,3 +228,48 @@ def test_export_writes_atomically(tmp_path):
     result = CliRunner().invoke(kg.cli, ["export", "--format", "nt", "--out", str(out)])
     assert result.exit_code == 0
     assert len(out.read_text().splitlines()) > 2000
+
+
+def test_policy_instruments_with_type_scope_dates_and_legal_basis(graph):
+    bvm = URIRef(ID + "instrument/bvm-dienstplichtigen")
+    assert (bvm, RDF.type, DKG.PolicyInstrument) in graph
+    assert str(graph.value(bvm, DKG.startDate)) == "2022-06-29" and str(graph.value(bvm, DKG.endDate)) == "2022-12-29"
+    assert str(graph.value(bvm, DKG.extension)) == "P6M"
+    assert "18 tot en met 27 jaar" in str(graph.value(bvm, DKG.scope))
+    assert set(graph.objects(bvm, DKG.legalBasis)) == {URIRef(ID + "wet/vw2000/art43"), URIRef(ID + "wet/vw2000/art45-lid4")}
+    proposed = URIRef(ID + "instrument/bvm-mobilisatie")
+    assert URIRef(ID + "beslisnota-beleidsconsequenties-mobilisatie-rusland/advies/1") in set(
+        graph.objects(proposed, DKG.advisedAgainstIn))
+    visa = URIRef(ID + "instrument/visumfacilitatie-eu-rusland")
+    assert len(list(graph.objects(visa, DKG.mentionedIn))) == 2
+    assert len(list(graph.objects(bvm, DKG.mentionedIn))) >= 20
+
+
+@pytest.mark.parametrize("provision", ["vw2000/art43", "vw2000/art42-lid4-onder-b", "vw2000/art45-lid4",
+                                       "vc2000/c2-3-2", "vc2000/c3-2", "wbv/2022-22", "vluchtelingenverdrag/art1f",
+                                       "vluchtelingenverdrag/art1a"])
+def test_legal_references_at_article_level_with_mentions(graph, provision):
+    iri = URIRef(ID + "wet/" + provision)
+    assert (iri, RDF.type, DKG.LegalProvision) in graph
+    assert graph.value(iri, ELI.is_part_of) is not None
+    mentions = list(graph.objects(iri, DKG.mentionedIn))
+    assert mentions and all((m, RDF.type, DKG.Mention) in graph for m in mentions)
+    if provision == "wbv/2022-22":
+        assert len(mentions) == 3
+
+
+@pytest.mark.parametrize("act", ["schengengrenscode", "visumcode"])
+def test_eu_acts_are_mentioned(graph, act):
+    assert len(list(graph.objects(URIRef(ID + "wet/" + act), DKG.mentionedIn))) >= 3
+
+
+def test_curation_that_does_not_match_the_sources_fails_clearly(tmp_path):
+    dossier = tmp_path / "dossier"
+    shutil.copytree(DOSSIER, dossier)
+    path = dossier / "instruments.json"
+    path.write_text(path.read_text(encoding="utf-8").replace("met een half jaar te verlengen", "met een jaar te verlengen"),
+                    encoding="utf-8")
+    result = CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3
+    assert "bvm-dienstplichtigen" in result.output and "met een jaar te verlengen" in result.output
+    assert not (tmp_path / "out" / "dossier.trig").exists()
