@@ -10,7 +10,7 @@ from typing import Callable
 
 from rdflib import URIRef
 
-from .export import serialise, write_atomically
+from .export import serialise_all, write_atomically
 from .iris import Minter
 from .curation import load_instruments
 from .mapping import map_document
@@ -118,8 +118,8 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
             progress("validate", 1, 1)
     if built.failed:
         return built  # keep the previous build: a source could not be read
-    b = base_iri(base)
-    files = {out / name: serialise(built.quads, fmt, b) for fmt, name in OUTPUTS.items()}
+    data = serialise_all(built.quads, list(OUTPUTS))
+    files = {out / name: data[fmt] for fmt, name in OUTPUTS.items()}
     if progress:
         progress("write", 1, 2)
     write_atomically(files)

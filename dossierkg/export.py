@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 
 from .namespace import DEFAULT_BASE
 from .paths import ONTOLOGY
@@ -53,32 +53,52 @@ def to_ox(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _key(term) -> tuple:
-    return (type(term).__name__, str(term), getattr(term, "datatype", None) and str(term.datatype) or "",
-            getattr(term, "language", None) or "")
-
-
 def sorted_quads(quads) -> list[ox.Quad]:
-    """(s, p, o, g) rdflib terms -> Oxigraph quads in a canonical order (graph, subject, predicate, object)."""
-    unique = set(quads)
-    ordered = sorted(unique, key=lambda q: (str(q[3]), _key(q[0]), str(q[1]), _key(q[2])))
-    return [ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g) if g is not None else ox.DefaultGraph())
-            for s, p, o, g in ordered]
+    """(s, p, o, g) rdflib terms -> distinct Oxigraph quads in canonical order (graph, subject, predicate,
+    object, compared as N-Quads terms)."""
+    cache: dict = {}
+
+    def conv(term):
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = to_ox(term) if term is not None else ox.DefaultGraph()
+        return found
+
+    unique = {ox.Quad(conv(s), conv(p), conv(o), conv(g)) for s, p, o, g in quads}
+    return sorted(unique, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
 def serialise(quads, fmt: str, base: str = DEFAULT_BASE) -> bytes:
     """The named-graph quads in one of: ttl, trig, nq, nt, jsonld (ttl and nt give the union graph)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    prefixes = PREFIXES
-    if fmt == "jsonld":
-        return _jsonld(quads)
-    if fmt in ("ttl", "nt"):
-        triples = sorted({(s, p, o) for s, p, o, _ in quads}, key=lambda t: (_key(t[0]), str(t[1]), _key(t[2])))
-        oxt = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
-        return _sorted_prefixes(ox.serialize(oxt, format=FORMATS[fmt], prefixes=prefixes if fmt == "ttl" else None))
-    return _sorted_prefixes(ox.serialize(sorted_quads(quads), format=FORMATS[fmt],
-                                         prefixes=prefixes if fmt == "trig" else None))
+    return serialise_all(quads, [fmt])[fmt]
+
+
+def serialise_all(quads, formats) -> dict[str, bytes]:
+    """Several serialisations of the same quads, sorting them once."""
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    ordered = sorted_quads(quads)
+    out: dict[str, bytes] = {}
+    triples = None
+    for fmt in formats:
+        if fmt in ("ttl", "nt"):
+            if triples is None:
+                seen: set = set()
+                triples = []
+                for q in sorted(ordered, key=lambda q: (str(q.subject), str(q.predicate), str(q.object))):
+                    t = ox.Triple(q.subject, q.predicate, q.object)
+                    if t not in seen:
+                        seen.add(t)
+                        triples.append(t)
+            out[fmt] = _sorted_prefixes(ox.serialize(triples, format=FORMATS[fmt],
+                                                     prefixes=PREFIXES if fmt == "ttl" else None))
+        elif fmt == "jsonld":
+            out[fmt] = _jsonld(ordered)
+        else:
+            out[fmt] = _sorted_prefixes(ox.serialize(ordered, format=FORMATS[fmt],
+                                                     prefixes=PREFIXES if fmt == "trig" else None))
+    return out
 
 
 def _sorted_prefixes(data: bytes) -> bytes:
@@ -94,25 +114,41 @@ def context() -> dict:
     return json.loads((ONTOLOGY / "context.jsonld").read_text(encoding="utf-8"))
 
 
-def _sort_json(value):
-    if isinstance(value, dict):
-        return {k: _sort_json(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        items = [_sort_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def _jsonld(quads) -> bytes:
-    ds = Dataset()
-    for s, p, o, g in quads:
-        ds.graph(g).add((s, p, o))
-    ctx = context()
-    data = json.loads(ds.serialize(format="json-ld", context=ctx["@context"], auto_compact=True))
-    data = _sort_json(data)
-    if isinstance(data, dict) and "@context" in data:
-        data["@context"] = "context.jsonld"
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+def _curie(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and iri[len(ns):] and "/" not in iri[len(ns):] and "#" not in iri[len(ns):]:
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _compact_node(node: dict) -> dict:
+    out: dict = {}
+    for key, values in node.items():
+        if key == "@id":
+            out["@id"] = values
+        elif key == "@graph":
+            out["@graph"] = [_compact_node(n) for n in values]
+        elif key == _RDF_TYPE:
+            out["@type"] = [_curie(v["@id"]) for v in values]
+        else:
+            compacted = []
+            for v in values:
+                v = dict(v)
+                if "@type" in v:
+                    v["@type"] = _curie(v["@type"])
+                compacted.append(v)
+            out[_curie(key)] = compacted
+    return out
+
+
+def _jsonld(ordered: list) -> bytes:
+    """Oxigraph's expanded JSON-LD, compacted with the project's prefixes (ontology/context.jsonld)."""
+    expanded = json.loads(ox.serialize(ordered, format=ox.RdfFormat.JSON_LD))
+    doc = {"@context": "context.jsonld", "@graph": [_compact_node(n) for n in expanded]}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def parse_back(data: bytes, fmt: str) -> Dataset:
@@ -147,13 +183,6 @@ def write_atomically(files: dict[Path, bytes]) -> None:
         for tmp, _ in temps:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-
-
-def graph_of(quads) -> Graph:
-    g = Graph()
-    for s, p, o, _ in quads:
-        g.add((s, p, o))
-    return g
 
 
 class UnreadableGraph(Exception):

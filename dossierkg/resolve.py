@@ -89,7 +89,8 @@ def resolve(docs: list[Document], texts: dict[str, str]) -> Resolution:
             kv = by_print.get(fp)
         if kv is None:
             names = "-".join(slug(surname(p.name)) for p in doc.submitters if p.name) or slug(doc.title or doc.source)
-            kv = f"vragen-{doc.submitted or 'zonder-datum'}-{names}"
+            about = "-".join(slug(doc.title or "").split("-")[:8])
+            kv = f"vragen-{doc.submitted or 'zonder-datum'}-{names}" + (f"-{about}" if about and about != "x" else "")
         by_print.setdefault(fp, kv)
         res.question_set[doc.source] = kv
         ah = next((i for i in doc.identifiers if i.startswith("ah-tk-")), None)

@@ -1,0 +1,95 @@
+"""Benchmark of `kg build`: the dossier end to end as a whole process, and the time of each stage (parse,
+map, validate, write, store) with peak memory on a synthetic corpus of N documents.
+
+    python bench/build_stages.py [--docs 1000] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def dossier_end_to_end(runs: int = 3) -> list[float]:
+    times = []
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, str(ROOT / "kg.py"), "build", "--out", out], check=True, capture_output=True)
+            times.append(time.perf_counter() - t)
+    return times
+
+
+def stages(n: int) -> dict:
+    from synthetic import make_corpus
+
+    from dossierkg.build import OUTPUTS, build_graph, read_sources
+    from dossierkg.export import serialise, write_atomically
+    from dossierkg.store import load_store
+    from dossierkg.validate import validate_quads
+
+    marks: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = make_corpus(n, Path(tmp) / "corpus")
+        out = Path(tmp) / "out"
+        t0 = time.perf_counter()
+        sources = read_sources(corpus[0].parent)
+        last = {"t": t0}
+
+        def progress(stage, done, total):
+            if done == total:
+                now = time.perf_counter()
+                marks[stage] = now - last["t"]
+                last["t"] = now
+
+        built = build_graph(sources, progress=progress)
+        t = time.perf_counter()
+        report = validate_quads(built.quads)
+        marks["validate"] = time.perf_counter() - t
+        t = time.perf_counter()
+        files = {out / name: serialise(built.quads, fmt) for fmt, name in OUTPUTS.items()}
+        write_atomically(files)
+        marks["write"] = time.perf_counter() - t
+        t = time.perf_counter()
+        load_store(out, files[out / OUTPUTS["nq"]])
+        marks["store"] = time.perf_counter() - t
+        total = time.perf_counter() - t0
+    return {"docs": n, "triples": built.triple_count(), "quads": len(built.quads), "conforms": report.conforms,
+            "seconds": {k: round(v, 3) for k, v in marks.items()}, "total_seconds": round(total, 3),
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    e2e = dossier_end_to_end()
+    print(f"dossier end to end (kg build, whole process, 3 runs): "
+          f"{' / '.join(f'{t:.2f}' for t in e2e)} s  (target <= 2 s)")
+    result = stages(args.docs)
+    print(f"{result['docs']} documents -> {result['triples']} triples ({result['quads']} quads), "
+          f"conforms: {result['conforms']}")
+    print(f"{'stage':10} {'seconds':>9}")
+    for k, v in result["seconds"].items():
+        print(f"{k:10} {v:9.2f}")
+    print(f"{'total':10} {result['total_seconds']:9.2f}\npeak memory: {result['peak_mb']} MB")
+    if args.json:
+        result.update({"dossier_end_to_end_seconds": e2e, "python": platform.python_version(),
+                       "machine": platform.machine()})
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
