@@ -128,6 +128,130 @@ def export_cmd(fmt: str, out: Path | None) -> None:
         click.echo(data.decode("utf-8"), nl=False)
 
 
+FORMATS = ["table", "csv", "json", "md"]
+
+
+def _default_format() -> str:
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+def _store_or_exit():
+    from dossierkg.store import open_store
+
+    try:
+        return open_store(BUILD)
+    except (FileNotFoundError, OSError) as exc:
+        click.echo(f"kg: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r}: use key=value", param_hint="-p")
+        key, value = pair.split("=", 1)
+        out[key.strip()] = value
+    return out
+
+
+@cli.command("queries")
+@click.option("--verbose", "-v", is_flag=True, help="Also show each query's description and parameters.")
+def queries_cmd(verbose: bool) -> None:
+    """List the canned queries (queries/*.rq)."""
+    from dossierkg.queries import discover
+
+    for name, q in discover().items():
+        click.echo(f"{name:34} {q.title}")
+        if verbose:
+            if q.description:
+                click.echo(f"{'':34} {q.description}")
+            for p in q.params:
+                default = "required" if p.required else (f"default {p.default}" if p.default else "optional")
+                click.echo(f"{'':34} -p {p.name}=<{p.type}>  {p.description} ({default})")
+
+
+@cli.command("query")
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format [default: table on a terminal, else csv].")
+@click.option("--endpoint", default=None, metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the store.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
+@click.option("--describe", is_flag=True, help="Describe the query (title, description, parameters) and stop.")
+def query_cmd(name: str, params: tuple[str, ...], fmt: str | None, endpoint: str | None, timeout: float,
+              describe: bool) -> None:
+    """Run the canned query NAME on the embedded store (or --endpoint)."""
+    from dossierkg.queries import QueryError, get, run
+
+    try:
+        q = get(name)
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from None
+    if describe:
+        click.echo(f"{q.name}: {q.title}\n{q.description}")
+        for p in q.params:
+            default = "required" if p.required else (f"default {p.default}" if p.default else "optional")
+            click.echo(f"  -p {p.name}=<{p.type}>  {p.description} ({default})")
+        return
+    try:
+        results = run(q, _params(params), store=None if endpoint else _store_or_exit(), endpoint=endpoint,
+                      timeout=timeout)
+    except QueryError as exc:
+        click.echo(f"kg query {name}: {exc}", err=True)
+        sys.exit(EXIT_INPUT if endpoint else EXIT_USAGE)
+    click.echo(results.render(fmt or _default_format()), nl=False)
+    for w in results.warnings:
+        click.echo(f"kg query {name}: warning: {w}", err=True)
+
+
+@cli.command("sparql")
+@click.argument("query", required=False)
+@click.option("--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Read the query from F.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format [default: table on a terminal, else csv].")
+@click.option("--endpoint", default=None, metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the store.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
+def sparql_cmd(query: str | None, file: Path | None, fmt: str | None, endpoint: str | None, timeout: float) -> None:
+    """Run an ad-hoc SPARQL SELECT or ASK query (QUERY or --file F)."""
+    from dossierkg.queries import QueryError, run_local
+    from dossierkg.store import remote_select
+
+    if (query is None) == (file is None):
+        raise click.UsageError("give a QUERY or --file F (one of them)")
+    text = query if query is not None else file.read_text(encoding="utf-8")
+    try:
+        results = remote_select(endpoint, text, timeout) if endpoint else run_local(_store_or_exit(), text, {})
+    except QueryError as exc:
+        click.echo(f"kg sparql: {exc}", err=True)
+        sys.exit(EXIT_INPUT if endpoint else EXIT_USAGE)
+    click.echo(results.render(fmt or _default_format()), nl=False)
+
+
+@cli.command("check")
+@click.option("--endpoint", default=None, metavar="URL", help="Run the checks on this SPARQL endpoint.")
+def check_cmd(endpoint: str | None) -> None:
+    """Run every *-violation query; exit 1 when any returns rows."""
+    from dossierkg.queries import QueryError, discover, run
+
+    store = None if endpoint else _store_or_exit()
+    failed = 0
+    for name, q in discover().items():
+        if not q.is_check:
+            continue
+        try:
+            results = run(q, {}, store=store, endpoint=endpoint)
+        except QueryError as exc:
+            click.echo(f"kg check: {name}: {exc}", err=True)
+            sys.exit(EXIT_INPUT)
+        n = len(results.bindings)
+        failed += n > 0
+        click.echo(f"{'FAIL' if n else 'ok  '} {name}: {n} row{'s' if n != 1 else ''} — {q.title}")
+        if n:
+            click.echo(results.to_table(), nl=False)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
 def main() -> None:
     cli()
 

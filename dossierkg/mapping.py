@@ -188,6 +188,12 @@ def map_postponement(mp: Mapper, qset: URIRef, date: str) -> URIRef:
     return notice
 
 
+def number_label(block: Block) -> str:
+    """The numbers as printed: 'Antwoord 2 en 3' -> '2 en 3'; an unlabelled block gets '2 en 3' too."""
+    m = re.search(r"\d.*$", block.label or "")
+    return m.group(0).rstrip(".:) ") if m else " en ".join(map(str, block.numbers))
+
+
 def map_block(mp: Mapper, block: Block, parent: URIRef) -> URIRef:
     cls = DKG.Question if block.kind == "question" else DKG.Answer
     iri = (mp.m.question if block.kind == "question" else mp.m.answer)(parent, block.numbers)
@@ -197,6 +203,7 @@ def map_block(mp: Mapper, block: Block, parent: URIRef) -> URIRef:
     for n in block.numbers:
         mp.add(iri, DKG.number, Literal(n, datatype=XSD.integer))
     mp.add(iri, DKG.printedLabel, Literal(block.label) if block.label else None)
+    mp.add(iri, DKG.numberLabel, Literal(number_label(block)))
     mp.add(iri, DKG.text, mp.nl(block.text))
     mp.derive(iri, block.span)
     return iri

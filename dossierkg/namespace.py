@@ -56,6 +56,7 @@ class DKG(DefinedNamespace):
     LegalAct: URIRef
     LegalProvision: URIRef
     Mention: URIRef
+    TextReuse: URIRef
     # roles in an attribution
     AnsweringRole: URIRef
     OnBehalfOfRole: URIRef
@@ -94,6 +95,9 @@ class DKG(DefinedNamespace):
     quotes: URIRef
     verbatim: URIRef
     similarity: URIRef
+    numberLabel: URIRef
+    line: URIRef
+    reuses: URIRef
 
 
 __all__ = ["CITO", "DCTERMS", "DEFAULT_BASE", "DKG", "ELI", "ELI_DL", "FOAF", "OA", "ONTOLOGY_IRI", "ORG", "OWL",

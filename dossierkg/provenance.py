@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 
@@ -13,6 +15,22 @@ from .iris import Minter
 from .namespace import DCTERMS, DKG, OA, PROV, RDF, XSD
 
 CONTEXT = 32  # characters of oa:prefix / oa:suffix
+
+
+@lru_cache(maxsize=64)
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line of a code-point offset."""
+    return bisect.bisect_right(_line_starts(text), offset)
 
 
 def span_triples(minter: Minter, filename: str, text: str, start: int, end: int):
@@ -27,6 +45,7 @@ def span_triples(minter: Minter, filename: str, text: str, start: int, end: int)
         (position, RDF.type, OA.TextPositionSelector),
         (position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)),
         (position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)),
+        (position, DKG.line, Literal(line_of(text, start), datatype=XSD.positiveInteger)),
         (quote, RDF.type, OA.TextQuoteSelector),
         (quote, OA.exact, Literal(text[start:end])),
         (quote, OA.prefix, Literal(text[max(0, start - CONTEXT):start])),
