@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from dossierkg.parse import parse_bytes, parse_file
+from dossierkg.parse import layout, parse_bytes, parse_file
 from dossierkg.parse.citations import describe, parliamentary_reference
 from dossierkg.parse.clean import join_lines
 from dossierkg.parse.dates import parse_date
@@ -138,3 +139,46 @@ def test_question_document_with_bare_numbers():
 def test_label_spellings(label):
     doc = _doc(f"{label}\nBent u bekend met het bericht?\nAntwoord 1\nJa.\n")
     assert [q.numbers for q in doc.questions] == [(1,)] and doc.answers[0].text == "Ja."
+
+
+# --- Kamerstuk page furniture (layout.FOOTER_RE, layout.ID_LINE_RE) ---------------------------------------
+
+@pytest.mark.parametrize("line,printed", [
+    ("Tweede Kamer, vergaderjaar 2022–2023, 19 637, nr. 3018 1", "kst-19637-3018"),
+    ("Tweede Kamer, vergaderjaar 2022–2023, 21 501-20, nr. 1850 2", "kst-21501-20-1850"),
+    ("Tweede Kamer, vergaderjaar 2023–2024, 36 410 XII, nr. 12 3", "kst-36410-XII-12"),
+    ("ISSN 0921 - 7371 ’s-Gravenhage 2022 Tweede Kamer, vergaderjaar 2022–2023, 21 501-20, nr. 1850 1",
+     "kst-21501-20-1850"),
+    ("ISSN 0921 - 7398’s-Gravenhage 2023Tweede Kamer, vergaderjaar 2022–2023, Aanhangsel 1", None),
+])
+def test_kamerstuk_page_footers(line, printed):
+    m = layout.FOOTER_RE.match(line)
+    assert m and not line[m.end():].strip()  # the page number belongs to the footer
+    assert layout.printed_id(line) == printed
+
+
+@pytest.mark.parametrize("line,printed", [
+    ("kst-19637-3018", "kst-19637-3018"), ("kst-21501-20-1850", "kst-21501-20-1850"),
+    ("kst-36410-XII-45", "kst-36410-XII-45"), ("ah-tk-20222023-3649", "ah-tk-20222023-3649"),
+    ("ISSN 0921 - 7371", None), ("’s-Gravenhage 2022", None), ("ISSN 0921 - 7371 ’s-Gravenhage 2022", None),
+])
+def test_id_and_furniture_lines(line, printed):
+    assert layout.ID_LINE_RE.match(line)
+    assert layout.printed_id(line) == printed
+
+
+@pytest.mark.parametrize("line", ["kst-tk-19637-3018", "’s-Gravenhage, 4 november 2022", "Den Haag 2022",
+                                  "Tweede Kamer, vergaderjaar 2022–2023, over de begroting"])
+def test_not_furniture(line):
+    assert not layout.ID_LINE_RE.match(line) and not layout.FOOTER_RE.match(line)
+
+
+def test_furniture_above_a_suffixed_footer_is_not_footnote_text():
+    text = ("Dit is de tekst van de brief.1\n\n1 Kamerstuk 21 501-20, nr. 1849\nkst-21501-20-1850\n"
+            "ISSN 0921 - 7371 ’s-Gravenhage 2022\n"
+            "Tweede Kamer, vergaderjaar 2022–2023, 21 501-20, nr. 1850 1\nVervolg van de brief.\n")
+    lay = layout.analyse(text, re.compile(r"(?!)"))
+    assert [text[n.start:n.end] for n in lay.footnotes] == ["Kamerstuk 21 501-20, nr. 1849"]
+    assert [lay.lines[i].no for i in lay.furniture] == [4, 5, 6]
+    assert [lay.lines[i].text for i in lay.body if not lay.lines[i].blank] == [
+        "Dit is de tekst van de brief.1", "Vervolg van de brief."]

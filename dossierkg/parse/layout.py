@@ -1,8 +1,9 @@
 """Page layout of extracted PDF/Word text: page footers, footnote zones at page bottoms, footnote markers.
 
 Works on the document's structure, not on known files: a page ends at a footer line ('Tweede Kamer,
-vergaderjaar …, Aanhangsel 2', possibly glued to the next label) or, in some extractions, at a line that
-starts with a single space; a footnote zone is the run of lines at a page's bottom that starts with the next
+vergaderjaar …, Aanhangsel 2', possibly glued to the next label; '…, 21 501-20, nr. 1850 2' in a Kamerstuk),
+with the id, ISSN and place/year lines above it, or, in some extractions, at a line that starts with a
+single space; a footnote zone is the run of lines at a page's bottom that starts with the next
 expected footnote number; markers are digits glued to words ('leger?1', 'TOELT1', '20223' = 2022 + 3) or
 stranded at a line start ('2 Het …', '6). Daarin').
 """
@@ -16,12 +17,23 @@ from ..records import Problem
 
 Piece = tuple[int, int]
 
+_PLACE_YEAR = r"[’'‘`]?s-Gravenhage\s*\d{4}"  # '’s-Gravenhage 2022', the printer's place and year
+# A page footer, possibly after the ISSN and place/year furniture glued to it: 'Tweede Kamer, vergaderjaar
+# 2022–2023, Aanhangsel 2' or, for a Kamerstuk, '…, 19 637, nr. 3018 1', '…, 21 501-20, nr. 1850 2',
+# '…, 36 410 XII, nr. 12 3' (dossier with a suffix or a Roman chapter; the number may be a letter).
 FOOTER_RE = re.compile(
-    r"^\s*(?:ISSN[^\n]{0,60}?Gravenhage \d{4})?\s*(?:Tweede|Eerste) Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4},\s*"
-    r"(?:Aanhangsel|\d+ \d+, nr\. \d+)(?:\s*\d{1,3}(?!\d))?"
+    rf"^\s*(?:ISSN[^\n]{{0,60}}?)?(?:{_PLACE_YEAR})?\s*"
+    r"(?:Tweede|Eerste)\s+Kamer,\s*vergaderjaar\s*\d{4}\s*[–-]\s*\d{4},\s*"
+    r"(?:Aanhangsel|(?P<dossier>\d+(?:\s\d+)?(?:\s*[-‑–]\s*[0-9A-Z]{1,4})?(?:\s+[IVXL]{1,6})?),\s*"
+    r"nr\.\s*(?P<nr>\d+|[A-Z]{1,3}))(?:\s*\d{1,3}(?!\d))?"
 )
 PAGE_MARK_RE = re.compile(r"^\s*(?:Pagina \d+ van \d+|\d+ van \d+)\s*$")
-ID_LINE_RE = re.compile(r"^\s*(?:(?:ah|kv|kst|h)-tk-[\w-]+|ISSN [\d -]+\S*)\s*$")
+# Furniture lines above a footer: the document's id ('ah-tk-20222023-3649', 'kst-19637-3018',
+# 'kst-21501-20-1850', 'kst-36410-XII-45'), the ISSN, the printer's place and year, or ISSN and place together.
+ID_LINE_RE = re.compile(
+    r"^\s*(?:(?P<id>(?:ah|kv|h)-tk-[\w-]+|kst-\d{5,6}(?:-[0-9A-Za-z]{1,6})*-(?:\d{1,5}|[A-Z]{1,3}))"
+    rf"|ISSN [\d -]+\S*(?:\s*{_PLACE_YEAR})?|{_PLACE_YEAR})\s*$"
+)
 MASTHEAD_RE = re.compile(
     r"^\s*(?:Tweede Kamer der Staten-Generaal\d?|Vergaderjaar \d{4}\s*[–-]\s*\d{4}\s+Aanhangsel van de Handelingen"
     r"|Vragen gesteld door de leden der Kamer, met de daarop door de|regering gegeven antwoorden)\s*$"
@@ -34,6 +46,20 @@ LIST_NUMBERS = re.compile(r"^\s*(\d{1,2})((?:\s*(?:,|en)\s*\d{1,2}|\s+\d{1,2})*)
 NOOT_RE = re.compile(r"^\s*X\s*Noot\s*$")
 MAX_FOOTNOTE_LINES = 6
 _SENTENCE_END = tuple(".?!:»”)\"")
+
+
+def printed_id(line: str) -> str | None:
+    """The document id printed on an id line ('kst-21501-20-1850') or in a Kamerstuk page footer
+    ('…, 36 410 XII, nr. 45 1' -> 'kst-36410-XII-45')."""
+    m = ID_LINE_RE.match(line)
+    if m:
+        return m.group("id")
+    m = FOOTER_RE.match(line)
+    if m and m.group("dossier"):
+        dossier = re.sub(r"\s+", "", m.group("dossier"))
+        dossier = re.sub(r"[‑–]", "-", re.sub(r"(?<=\d)(?=[IVXL]+$)", "-", dossier))
+        return f"kst-{dossier}-{m.group('nr')}"
+    return None
 
 
 @dataclass

@@ -19,9 +19,8 @@ heading is an untitled section, numbered 0 when the headings carry numbers). A s
 lines as the other parsers do; paragraphs inside a headed section are separated by a blank line. A
 section's span runs from its first character (the heading's, if any) to its last, stripped.
 
-The page furniture of Kamerstukken that the shared layout analysis does not know (footers of dossiers
-with a suffix, 'kst-…' id lines, a '’s-Gravenhage 2022' line) is shown to it in a same-length *layout
-view* of the text, so that every offset it returns is an offset into the real text.
+Page furniture (footers, 'kst-…' id lines, ISSN and place/year lines) and footnotes are found by the
+shared layout analysis (layout.analyse) on the text itself.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from ..records import Document, Person, Problem, Section
 from .assemble import RawBlock, block_span, build_footnotes, check_consistency, find_references
 from .clean import join_lines, normalise, piece_text
 from .dates import parse_date
-from .layout import FOOTER_RE, ID_LINE_RE, NOOT_RE, Layout, RawFootnote, analyse, split_lines
+from .layout import NOOT_RE, Layout, RawFootnote, analyse, printed_id, split_lines
 from .people import split_roles
 
 _S = r"[ \t\u00a0]"
@@ -59,15 +58,6 @@ SENTENCE_END = tuple(".!?:;")
 _CONTINUES = {"de", "het", "een", "van", "voor", "en", "of", "in", "op", "aan", "met", "te", "die", "dat", "der",
               "over", "naar", "bij", "door", "om", "tot", "uit", "als", "zoals", "dan", "ook", "is", "zijn", "wordt"}
 
-# Furniture of Kamerstukken that layout.FOOTER_RE / ID_LINE_RE do not know.
-LETTER_FOOTER_RE = re.compile(
-    r"^(?P<core>\s*(?:ISSN[^\n]{0,40}?)?(?:[’'‘`]?s-Gravenhage\s*\d{4}\s*)?(?:Tweede|Eerste)\s+Kamer,\s*vergaderjaar\s*"
-    r"(?P<y1>\d{4})\s*[–-]\s*\d{4},\s*(?P<dossier>\d{2}\s?\d{3}(?:\s*[-‑–]\s*[0-9A-Z]{1,4})?(?:\s+[IVXL]{1,6})?),\s*"
-    r"nr\.\s*(?P<nr>\d{1,5}|[A-Z]{1,3})(?:\s*\d{1,3}(?!\d))?)")
-LETTER_ID_LINE_RE = re.compile(
-    r"^\s*(?:(?P<id>kst-\d{5,6}(?:-[0-9A-Za-z]{1,6})*-(?:\d{1,5}|[A-Z]{1,3}))|ISSN\s[\d -]+\S*"
-    r"|[’'‘`]?s-Gravenhage\s+\d{4})\s*$")
-_SYNTHETIC_FOOTER = "Tweede Kamer, vergaderjaar 2000–2001, 1 1, nr. 1"
 # Lines the layout analysis must take as they are: the footnote-zone search does not climb above them, and
 # their leading numbers are not footnote markers: signature, addressee, numbered headings ('1. Inleiding',
 # '2.1 Gevolgen').
@@ -210,25 +200,6 @@ def _read_header(lines) -> _Header:
 def _has_date_words(line: str) -> bool:
     m = DATE_LINE_RE.match(line)
     return bool(m and re.search(r"\d", m.group("date") or ""))
-
-
-def _layout_view(text: str, lines) -> str:
-    """The text with Kamerstuk furniture rewritten, at the same length, into the forms layout knows:
-    footers into a plain footer, id and place/year lines into blanks."""
-    out = list(text)
-    for ln in lines:
-        s = ln.text
-        if LETTER_ID_LINE_RE.match(s) and not ID_LINE_RE.match(s):
-            out[ln.start:ln.end] = " " * (ln.end - ln.start)
-            continue
-        m = LETTER_FOOTER_RE.match(s)
-        if m and not FOOTER_RE.match(s):
-            core = m.group("core")
-            if len(core) >= len(_SYNTHETIC_FOOTER):  # always: a real footer is longer
-                out[ln.start:ln.start + len(core)] = _SYNTHETIC_FOOTER.ljust(len(core))
-    view = "".join(out)
-    assert len(view) == len(text)
-    return view
 
 
 def _sender_roles(heading: str | None) -> tuple[list[str], bool]:
@@ -503,9 +474,8 @@ def parse(text: str, source: str, sha256: str) -> Document:
     raw_lines = split_lines(text)
     h = _read_header(raw_lines)
     problems.extend(h.problems)
-    view = _layout_view(text, raw_lines)
-    layout = analyse(view, _ZONE_STOP, header_end=h.end)
-    layout, note_lines = _one_line_html_notes(view, layout, h)
+    layout = analyse(text, _ZONE_STOP, header_end=h.end)
+    layout, note_lines = _one_line_html_notes(text, layout, h)
     problems.extend(layout.problems)
     lines = layout.lines
     in_body = set(layout.body)
@@ -555,15 +525,9 @@ def parse(text: str, source: str, sha256: str) -> Document:
     stated = f"kst-{h.dossier}-{h.nr}" if h.dossier and h.nr else None
     printed: list[tuple[str, int]] = []
     for ln in raw_lines:
-        m = LETTER_ID_LINE_RE.match(ln.text)
-        if m and m.group("id"):
-            printed.append((m.group("id"), ln.no))
-        f = LETTER_FOOTER_RE.match(ln.text)
-        if f:
-            d = re.sub(r"\s+", "", f.group("dossier"))
-            d = re.sub(r"(?<=\d)(?=[IVXL]+$)", "-", d)
-            d = re.sub(r"[‑–]", "-", d)
-            printed.append((f"kst-{d}-{f.group('nr')}", ln.no))
+        pid = printed_id(ln.text)
+        if pid:
+            printed.append((pid, ln.no))
     if stated:
         identifiers.append(stated)
         for pid, no in printed:
