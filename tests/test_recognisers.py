@@ -182,3 +182,14 @@ def test_furniture_above_a_suffixed_footer_is_not_footnote_text():
     assert [lay.lines[i].no for i in lay.furniture] == [4, 5, 6]
     assert [lay.lines[i].text for i in lay.body if not lay.lines[i].blank] == [
         "Dit is de tekst van de brief.1", "Vervolg van de brief."]
+
+
+def test_html_footnote_is_the_one_line_after_its_number():
+    """officielebekendmakingen HTML text: one line per paragraph; the paragraph after a footnote is body text."""
+    text = ("Zoals ik heb toegezegd in mijn vorige brief aan uw Kamer.1\nX Noot\n1\nKamerstuk 19 637, nr. 3018\n"
+            "De IND beoordeelt elke aanvraag afzonderlijk.\nWaar dat nodig is, pas ik het beleid aan.\n")
+    lay = layout.analyse(text, re.compile(r"(?!)"))
+    assert [(n.number, text[n.start:n.end]) for n in lay.footnotes] == [(1, "Kamerstuk 19 637, nr. 3018")]
+    assert [lay.lines[i].no for i in lay.furniture] == [2, 3, 4]
+    assert [lay.lines[i].no for i in lay.body if not lay.lines[i].blank] == [1, 5, 6]
+    assert [(m.number, m.line) for m in lay.markers] == [(1, 1)]

@@ -285,7 +285,9 @@ def _cut(line: Line, cuts, markers: list[Marker]) -> list[Piece]:
 
 
 def _html_notes(lines: list[Line], labels: re.Pattern) -> tuple[list[RawFootnote], set[int]]:
-    """The officielebekendmakingen HTML text layout: 'X Noot' / '1' / footnote text, anywhere in the text."""
+    """The officielebekendmakingen HTML text layout: 'X Noot' / '1' / footnote text, anywhere in the text.
+    That text has one line per paragraph, and a footnote is one paragraph: exactly the line after the
+    number; what follows it is running text again."""
     notes, consumed = [], set()
     i = 0
     while i < len(lines):
@@ -294,21 +296,16 @@ def _html_notes(lines: list[Line], labels: re.Pattern) -> tuple[list[RawFootnote
             while j < len(lines) and lines[j].blank:
                 j += 1
             num = re.match(r"^\s*(\d{1,3})\s*$", lines[j].text) if j < len(lines) else None
-            if num:
-                k, used = j + 1, []
-                while k < len(lines) and not lines[k].blank and not NOOT_RE.match(lines[k].text) \
-                        and not labels.match(lines[k].text.strip()) and len(used) < MAX_FOOTNOTE_LINES:
-                    used.append(k)
-                    k += 1
-                if used:
-                    first = lines[used[0]]
-                    offset = first.start + len(first.text) - len(first.text.lstrip())
-                    end = lines[used[-1]].start + len(lines[used[-1]].text.rstrip())
-                    notes.append(RawFootnote(int(num.group(1)), used, [[(offset if n == used[0] else lines[n].start,
-                                                                          lines[n].end)] for n in used], offset, end))
-                    consumed.update(range(i, k))
-                    i = k
-                    continue
+            k = j + 1
+            if num and k < len(lines) and not lines[k].blank and not NOOT_RE.match(lines[k].text) \
+                    and not labels.match(lines[k].text.strip()):
+                note = lines[k]
+                offset = note.start + len(note.text) - len(note.text.lstrip())
+                end = note.start + len(note.text.rstrip())
+                notes.append(RawFootnote(int(num.group(1)), [k], [[(offset, note.end)]], offset, end))
+                consumed.update(range(i, k + 1))
+                i = k + 1
+                continue
         i += 1
     return notes, consumed
 

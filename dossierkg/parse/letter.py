@@ -32,7 +32,7 @@ from ..records import Document, Person, Problem, Section
 from .assemble import RawBlock, block_span, build_footnotes, check_consistency, find_references
 from .clean import join_lines, normalise, piece_text
 from .dates import parse_date
-from .layout import NOOT_RE, Layout, RawFootnote, analyse, printed_id, split_lines
+from .layout import Layout, analyse, printed_id, split_lines
 from .people import split_roles
 
 _S = r"[ \t\u00a0]"
@@ -431,51 +431,12 @@ def _runs(indices: list[int], in_body: set[int]) -> list[list[int]]:
     return runs
 
 
-def _one_line_html_notes(view: str, layout: Layout, h: _Header) -> tuple[Layout, set[int]]:
-    """In HTML text with one paragraph per line, an 'X Noot' / number / text footnote is one line; the
-    layout analysis takes up to six lines, which here swallows the paragraphs after it. Then read the
-    layout again with the note blocks blanked out (offsets unchanged) and keep each note's first line.
-    Returns the layout and the blanked line indices (not paragraph breaks)."""
-    lines = layout.lines
-    html = []
-    for note in layout.footnotes:
-        if not note.lines:
-            continue
-        j = note.lines[0] - 1
-        while j >= 0 and lines[j].blank:
-            j -= 1
-        k = j - 1
-        while k >= 0 and lines[k].blank:
-            k -= 1
-        if j >= 0 and k >= 0 and re.match(r"^\s*\d{1,3}\s*$", lines[j].text) and NOOT_RE.match(lines[k].text):
-            html.append((note, [k, j, note.lines[0]]))
-    if not any(len(note.lines) > 1 for note, _ in html):
-        return layout, set()
-    # PDF text lines are at most ~90 characters; HTML text has a paragraph per line.
-    candidates = [i for i in layout.body if i >= h.end_index] + [i for note, _ in html for i in note.lines[1:]]
-    if not any(len(lines[i].text.strip()) > 150 for i in candidates):
-        return layout, set()
-    chars = list(view)
-    kept, blanked = [], set()
-    for note, block in html:
-        for i in block:
-            chars[lines[i].start:lines[i].end] = " " * (lines[i].end - lines[i].start)
-            blanked.add(i)
-        first = lines[note.lines[0]]
-        end = first.start + len(first.text.rstrip())
-        kept.append(RawFootnote(note.number, [note.lines[0]], [note.pieces[0]], note.start, end))
-    again = analyse("".join(chars), _ZONE_STOP, header_end=h.end, defined_footnotes={n.number for n in kept})
-    again.footnotes = sorted(kept + again.footnotes, key=lambda n: n.number)
-    return again, blanked
-
-
 def parse(text: str, source: str, sha256: str) -> Document:
     problems: list[Problem] = []
     raw_lines = split_lines(text)
     h = _read_header(raw_lines)
     problems.extend(h.problems)
     layout = analyse(text, _ZONE_STOP, header_end=h.end)
-    layout, note_lines = _one_line_html_notes(text, layout, h)
     problems.extend(layout.problems)
     lines = layout.lines
     in_body = set(layout.body)
@@ -490,7 +451,7 @@ def parse(text: str, source: str, sha256: str) -> Document:
     if leftover:
         problems.append(Problem(f"{len(leftover)} line(s) after the signature not read as part of the letter",
                                 lines[leftover[0]].no))
-    paras, separated = _paragraphs(text, layout, [i for i in body[:closing] if i not in note_lines])
+    paras, separated = _paragraphs(text, layout, body[:closing])
     if not separated and sum(len(p.lines) for p in paras) > 3:
         problems.append(Problem("the text does not separate paragraphs with blank lines: the body is read as one "
                                 "section unless it has headings", lines[paras[0].lines[0]].no))
