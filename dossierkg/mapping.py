@@ -99,6 +99,12 @@ def _person_span(mp: Mapper, person: Person):
     return locate(mp.text, person.name) or locate(mp.text, person.role)
 
 
+def set_label(what: str, submitters, date: str | None) -> str:
+    """'Vragen van Jasper van Dijk (2022-09-23)': a readable name for a question or answer set."""
+    names = " en ".join(p.name for p in submitters if p.name) or "onbekende indieners"
+    return f"{what} van {names}" + (f" ({date})" if date else "")
+
+
 def map_question_set(mp: Mapper) -> tuple[URIRef, URIRef | None]:
     doc, m = mp.doc, mp.m
     qset = m.document(mp.res.question_set[doc.source])
@@ -109,6 +115,7 @@ def map_question_set(mp: Mapper) -> tuple[URIRef, URIRef | None]:
     if ident.startswith("kv-tk-"):
         mp.add(qset, DCTERMS.identifier, Literal(ident))
     mp.add(qset, DCTERMS.title, mp.nl(doc.title))
+    mp.add(qset, RDFS.label, Literal(set_label("Vragen", doc.submitters, doc.submitted), lang="nl"))
     mp.add(qset, DCTERMS.dateSubmitted, _date(doc.submitted))
     mp.add(qset, DKG.renderedIn, m.source(doc.source))
     mp.derive(qset, locate(mp.text, doc.title))
@@ -147,6 +154,7 @@ def map_answer_set(mp: Mapper, qset: URIRef) -> URIRef:
     mp.add(aset, DKG.questionSet, qset)
     mp.add(qset, DKG.answerSet, aset)
     mp.add(aset, DKG.dateReceived, _date(doc.answered))
+    mp.add(aset, RDFS.label, Literal(set_label("Antwoorden op vragen", doc.submitters, doc.answered), lang="nl"))
     mp.add(aset, DKG.renderedIn, m.source(doc.source))
     mp.derive(aset, locate(mp.text, "Antwoord van") or locate(mp.text, "Beantwoord") or locate(mp.text, ident))
     for p in doc.answerers:
