@@ -328,4 +328,5 @@ def test_numbered_headings_chapter_and_prime_minister():
     assert [(s.number, s.title) for s in doc.sections] == [("1", "Inleiding"), ("2", "Vervolg")]
     assert doc.sections[1].text == "Ik houd uw Kamer op de hoogte van de verdere ontwikkelingen."
     assert [(f.number, f.text, f.markers_in) for f in doc.footnotes] == [(1, "Kamerstuk 36 410 XII, nr. 12", ("section 2",))]
+    assert doc.footnotes[0].reference == "kst-36410-XII-12"  # the chapter is part of the dossier
     assert doc.warnings == ()

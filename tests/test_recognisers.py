@@ -99,6 +99,9 @@ def test_answers_that_answer_nothing_asked_are_reported():
     ("Kamerstuk 19 637, nr. 3018.", "kst-19637-3018"),
     ("Kamerstukken II 2024/25, 19 637, nr. 3308", "kst-19637-3308"),
     ("Kamerstuk 21 501-20, nr. 2018.", "kst-21501-20-2018"),
+    ("Kamerstuk 36 410 XII, nr. 12", "kst-36410-XII-12"),  # a Roman chapter of a budget dossier
+    ("Kamerstukken II 2022/23, 36 200 VI, nr. 5", "kst-36200-VI-5"),
+    ("Kamerstuk 36 200 XVIII, nr. 3", "kst-36200-XVIII-3"),
     ("Aanhangsel Handelingen vergaderjaar 2021–2022, nr. 3441", "ah-tk-20212022-3441"),
     ("(Aanhangsel Handelingen, vergaderjaar 2022–203, nr. 844).", "ah-tk-20222023-844"),
     ("NOS, 22 september 2022, «Titel»", None),
@@ -193,3 +196,9 @@ def test_html_footnote_is_the_one_line_after_its_number():
     assert [lay.lines[i].no for i in lay.furniture] == [2, 3, 4]
     assert [lay.lines[i].no for i in lay.body if not lay.lines[i].blank] == [1, 5, 6]
     assert [(m.number, m.line) for m in lay.markers] == [(1, 1)]
+
+
+def test_chaptered_kamerstuk_in_running_text_has_a_whole_span():
+    doc = _doc("Vraag 1\nA?\nAntwoord 1\nZie de begroting (Kamerstukken II 2022/23, 36 200 VI, nr. 5).\n")
+    ref = next(r for r in doc.references if r.target)
+    assert (ref.target, ref.text) == ("kst-36200-VI-5", "Kamerstukken II 2022/23, 36 200 VI, nr. 5")

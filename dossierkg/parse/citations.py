@@ -8,9 +8,11 @@ import re
 from .dates import DATE_RE, find_dates, parse_date
 
 _S = r"[\s\u00a0]+"
+# 'Kamerstuk 19 637, nr. 3018', 'Kamerstuk 21 501-20, nr. 1850', 'Kamerstukken II 2022/23, 36 200 VI, nr. 5':
+# a suffix after a hyphen ('sub') or a Roman chapter / letter after the number ('letter').
 KAMERSTUK_RE = re.compile(
     rf"Kamerstuk(?:ken)?(?:{_S}I{{1,2}})?(?:{_S}\d{{4}}/\d{{2}},)?{_S}(?P<dossier>\d{{2}}{_S}?\d{{3}}|\d{{5,6}})"
-    rf"(?:-(?P<sub>[\w]+))?(?:,{_S}(?P<letter>[A-Z]{{1,3}})\b)?,{_S}nr\.{_S}?(?P<nr>\d+)"
+    rf"(?:-(?P<sub>[\w]+))?(?:,?{_S}(?P<letter>[IVXL]{{1,6}}|[A-Z]{{1,3}})\b)?,{_S}nr\.{_S}?(?P<nr>\d+)"
 )
 AANHANGSEL_RE = re.compile(
     rf"Aanhangsel{_S}?(?:van{_S}de{_S})?Handelingen,?{_S}?(?:II,?{_S})?vergaderjaar{_S}(?P<y1>\d{{4}})\s*[–-]\s*(?P<y2>\d{{2,4}}),{_S}nr\.{_S}?(?P<nr>\d+)"
