@@ -25,6 +25,9 @@ GOLD = json.loads((ROOT / "tests/fixtures/gold/seeds.json").read_text(encoding="
     ("op 28 oktober jl.", "2023-02-22", "2022-10-28"),
     ("(ingezonden\n30 oktober 2024)", None, "2024-10-30"),
     ("31 februari 2023", None, None),
+    ("bij brief van 13 december 20221", None, "2022-12-13"),  # 2022 + footnote marker 1
+    ("de brief van 2 januari 202412.", None, "2024-01-02"),  # 2024 + marker 12
+    ("op 13 december 2022123", None, None),  # not a year and a marker
 ])
 def test_dutch_dates(text, reference, iso):
     assert parse_date(text, reference) == iso
@@ -202,3 +205,16 @@ def test_chaptered_kamerstuk_in_running_text_has_a_whole_span():
     doc = _doc("Vraag 1\nA?\nAntwoord 1\nZie de begroting (Kamerstukken II 2022/23, 36 200 VI, nr. 5).\n")
     ref = next(r for r in doc.references if r.target)
     assert (ref.target, ref.text) == ("kst-36200-VI-5", "Kamerstukken II 2022/23, 36 200 VI, nr. 5")
+
+
+def test_letter_date_with_a_glued_marker_resolves_through_the_footnote():
+    body = ("Vraag 1\nA?\nAntwoord 1\nDat staat in de brief van 13 december 20221 aan uw Kamer.\n"
+            "1 Kamerstuk 19 637, nr. 3018\nTweede Kamer, vergaderjaar 2023–2024, Aanhangsel 1\n")
+    text = ("Vragen van het lid Test (SP) aan de Minister van Justitie en Veiligheid over een brief "
+            "(ingezonden 1 maart 2024).\nAntwoord van Minister Test (Justitie en Veiligheid) (ontvangen 2 april 2024).\n"
+            + body)
+    doc = parse_bytes(text.encode("utf-8"), "constructed.txt")
+    assert doc.answers[0].text == "Dat staat in de brief van 13 december 2022 aan uw Kamer."
+    ref = next(r for r in doc.references if "brief" in r.text)
+    assert (ref.text, ref.date, ref.target) == ("in de brief van 13 december 2022", "2022-12-13", "kst-19637-3018")
+    assert text[ref.span[0]:ref.span[1]] == ref.text  # the span ends at the year, before the marker

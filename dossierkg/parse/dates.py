@@ -13,8 +13,11 @@ MONTHS = {**_ABBR, **_WIDE}
 _MONTH_ALT = "|".join(sorted(_WIDE, key=len, reverse=True))
 
 SPACE = r"[\s\u00a0]+"
+# The year may carry a glued footnote marker of one or two digits ('13 december 20221' = 2022 + marker 1): the
+# year is its first four digits and the match ends there, so the marker stays outside the date's span.
 DATE_RE = re.compile(
-    rf"\b(?P<day>[0-3]?\d){SPACE}(?P<month>{_MONTH_ALT})\b(?:{SPACE}(?P<year>(?:19|20)\d\d)(?!\d)|{SPACE}(?P<jl>jl\.|jongstleden|j\.l\.)|(?P<none>))",
+    rf"\b(?P<day>[0-3]?\d){SPACE}(?P<month>{_MONTH_ALT})\b(?:{SPACE}(?P<year>(?:19|20)\d\d)(?!\d{{3}})"
+    rf"|{SPACE}(?P<jl>jl\.|jongstleden|j\.l\.)|(?P<none>))",
     re.IGNORECASE,
 )
 
