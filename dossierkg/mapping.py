@@ -91,6 +91,7 @@ def map_post(mp: Mapper, role: str, span) -> URIRef:
         mp.add(ministry, RDF.type, ORG.FormalOrganization)
         mp.add(ministry, SKOS.prefLabel, Literal(f"Ministerie van {m.group(1)}", lang="nl"))
         mp.add(post, ORG.postIn, ministry)
+        mp.derive(ministry, span)
     mp.derive(post, span)
     return post
 
@@ -350,6 +351,7 @@ def _map_references(mp: Mapper, iris: dict[str, URIRef], answer_by_number: dict[
                     else mp.m.document(ident)
                 if ident.startswith("beslisnota-"):
                     mp.add(target, RDF.type, DKG.DecisionNote)
+                    mp.derive(target, ref.span)
                     date = mp.res.inferred_dates.get(ident)
                     if date and date[1] == mp.doc.source and date[2].span == ref.span:
                         mp.add(target, ELI.date_document, _date(date[0]))
