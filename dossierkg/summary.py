@@ -71,7 +71,8 @@ def build_summary(built) -> str:
         for p in d.errors:
             lines.append(f"error: {d.source}{f':{p.line}' if p.line else ''}: {p.message}")
     if built.written:
-        lines.append("written: " + ", ".join(str(p) for p in built.written) + f", {built.written[0].parent}/store")
+        shown = [_relative(p) for p in built.written]
+        lines.append("written: " + ", ".join(shown) + f", {_relative(built.written[0].parent / 'store')}/")
     elif built.failed:
         lines.append("nothing written: the previous build is kept")
     return "\n".join(lines)
@@ -80,3 +81,11 @@ def build_summary(built) -> str:
 def _kinds(docs):
     from collections import Counter
     return Counter(d.kind for d in docs)
+
+
+def _relative(path) -> str:
+    from pathlib import Path
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
