@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/kg parse dossier/*.txt
+	$(BIN)/kg build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
