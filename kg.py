@@ -252,6 +252,36 @@ def check_cmd(endpoint: str | None) -> None:
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Time limit per query in seconds; a query that runs longer is stopped (503).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Row cap: at most this many solutions or triples per answer (X-Truncated: true beyond).")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=BUILD,
+              show_default=True, help="Build folder whose store (DIR/store) is served.")
+@click.option("--dossier", type=click.Path(file_okay=False, path_type=Path), default=DOSSIER, show_default=True,
+              help="Folder of the source texts, for the passages shown on resource pages.")
+@click.option("--base", default=None, help="Base IRI of the build's resources, served at /id/… "
+              "[default: read from the store, else DOSSIER_KG_BASE or https://w3id.org/dossier-kg/id/].")
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=None,
+              help="Query worker processes [default: the number of CPUs, 2 to 8].")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info",
+              show_default=True)
+def serve_cmd(host: str, port: int, timeout: float, max_rows: int, build_dir: Path, dossier: Path, base: str | None,
+              workers: int | None, log_level: str) -> None:
+    """Serve the store read-only: SPARQL endpoint (/sparql), query page (/query), overview (/), IRIs (/id/…)."""
+    from dossierkg.serve import ServeError, serve, settings_for
+
+    try:
+        settings = settings_for(build_dir, dossier, base, timeout, max_rows, workers)
+    except ServeError as exc:
+        click.echo(f"kg serve: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    serve(settings, host=host, port=port, log_level=log_level)
+
+
 def main() -> None:
     cli()
 
