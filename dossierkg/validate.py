@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+import re
+import threading
+from collections import OrderedDict, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from .paths import SHAPES
 
@@ -40,7 +47,9 @@ class Report:
             return "Conforms: every node satisfies its shapes."
         lines = [f"Conforms: {self.conforms} ({len(self.violations)} violation(s), "
                  f"{len(self.results) - len(self.violations)} other result(s))"]
-        for r in sorted(self.results, key=lambda r: (r.severity != "Violation", r.graph or "", r.focus, r.message)):
+        rank = {"Violation": 0, "Warning": 1, "Info": 2}
+        for r in sorted(self.results, key=lambda r: (rank.get(r.severity, 3), r.graph or "", r.focus, r.path or "",
+                                                     r.message)):
             where = f" [graph {r.graph}]" if r.graph else ""
             path = f" {r.path}:" if r.path else ""
             lines.append(f"{r.severity}: <{r.focus}>{path} {r.message}{where}")
@@ -59,34 +68,131 @@ def shapes_graph(folder: Path = SHAPES) -> Graph:
     return _shapes(str(folder))
 
 
-def _results(report_graph: Graph, graph_name: str | None) -> list[Result]:
+MESSAGE_LANGUAGES = ("en", "nl")  # the shapes give each sh:message in both; the report shows the first found
+
+
+@lru_cache(maxsize=256)
+def _template(text: str) -> re.Pattern:
+    """A SPARQL constraint's message template ({?var}, {$this}) as a pattern its filled-in text matches."""
+    return re.compile(".*?".join(re.escape(part) for part in re.split(r"\{[?$]\w+\}", text)), re.S)
+
+
+def _message(report_graph: Graph, result, shapes: Graph | None) -> str:
+    """The result's message in the preferred language, chosen deterministically.
+
+    pySHACL drops the language tag when it fills in a SPARQL constraint's message; the language is then
+    that of the constraint's template the text matches."""
+    messages = [m for m in report_graph.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+    constraint = report_graph.value(result, SH.sourceConstraint)
+    templates = [t for t in shapes.objects(constraint, SH.message) if isinstance(t, Literal) and t.language] \
+        if shapes is not None and constraint is not None else []
+
+    def language(m: Literal) -> str:
+        return m.language or next((t.language for t in templates if _template(str(t)).fullmatch(str(m))), "")
+
+    rank = {lang: i for i, lang in enumerate(MESSAGE_LANGUAGES)}
+    messages.sort(key=lambda m: (rank.get(language(m), len(rank)), language(m), str(m)))
+    return str(messages[0]) if messages else ""
+
+
+_PREPARED: OrderedDict[tuple, object] = OrderedDict()
+_PREPARED_KEPT = 256
+_patch_lock = threading.Lock()
+_patch_depth = 0
+_original_query = SPARQLProcessor.query
+
+
+def _query_prepared_once(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+    if isinstance(strOrQuery, str):
+        key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
+        with _patch_lock:
+            prepared = _PREPARED.get(key)
+            if prepared is not None:
+                _PREPARED.move_to_end(key)
+        if prepared is None:
+            prepared = translateQuery(parseQuery(strOrQuery), base, initNs or {})
+            with _patch_lock:
+                _PREPARED[key] = prepared
+                while len(_PREPARED) > _PREPARED_KEPT:
+                    _PREPARED.popitem(last=False)
+        strOrQuery = prepared
+    return _original_query(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+
+@contextmanager
+def _prepared_queries():
+    """pySHACL hands rdflib a SPARQL constraint's text anew for every focus node, and rdflib parses it each
+    time (most of the validation time). While validating, each query text is parsed and translated once
+    (what rdflib's prepareQuery does; evaluating a prepared query does not change it)."""
+    global _patch_depth
+    with _patch_lock:
+        if _patch_depth == 0:
+            SPARQLProcessor.query = _query_prepared_once
+        _patch_depth += 1
+    try:
+        yield
+    finally:
+        with _patch_lock:
+            _patch_depth -= 1
+            if _patch_depth == 0:
+                SPARQLProcessor.query = _original_query
+
+
+def _results(report_graph: Graph, graph_name: str | None, shapes: Graph | None = None) -> list[Result]:
     out = []
     for r in report_graph.subjects(RDF.type, SH.ValidationResult):
         sev = report_graph.value(r, SH.resultSeverity)
-        msg = report_graph.value(r, SH.resultMessage)
+        msg = _message(report_graph, r, shapes)
         path = report_graph.value(r, SH.resultPath)
         shape = report_graph.value(r, SH.sourceShape)
         out.append(Result(str(sev).rsplit("#", 1)[-1] if sev else "Violation", str(report_graph.value(r, SH.focusNode)),
-                          str(path) if isinstance(path, URIRef) else None, str(msg) if msg else "",
+                          str(path) if isinstance(path, URIRef) else None, msg,
                           str(shape) if isinstance(shape, URIRef) else None, graph_name))
     return out
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None, graph_name: str | None = None) -> Report:
     shapes = shapes if shapes is not None else shapes_graph()
-    conforms, report_graph, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                               allow_warnings=True)
-    return Report(bool(conforms), _results(report_graph, graph_name), report_graph)
+    with _prepared_queries():
+        conforms, report_graph, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
+                                                   allow_warnings=True)
+    return Report(bool(conforms), _results(report_graph, graph_name, shapes), report_graph)
+
+
+_REPORTS: OrderedDict[tuple, Report] = OrderedDict()
+_REPORTS_KEPT = 64
+
+
+def _digest(data: Graph) -> str:
+    """The content of a graph (equal triples, equal digest)."""
+    h = hashlib.sha256()
+    for line in sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in data):
+        h.update(line.encode("utf-8") + b"\n")
+    return h.hexdigest()
+
+
+def _validate_named(data: Graph, shapes: Graph, name: str) -> Report:
+    """validate_graph, remembering the reports of the last named graphs seen: a named graph whose triples did
+    not change since (one source's graph after a rebuild or an edit of another) is not validated again."""
+    key = (id(shapes), len(shapes), name, _digest(data))
+    if key in _REPORTS:
+        _REPORTS.move_to_end(key)
+        return _REPORTS[key]
+    part = _REPORTS[key] = validate_graph(data, shapes, name)
+    while len(_REPORTS) > _REPORTS_KEPT:
+        _REPORTS.popitem(last=False)
+    return part
 
 
 def validate_quads(quads, shapes: Graph | None = None) -> Report:
     """Validate each named graph on its own (shapes only relate resources within one source's graph)."""
+    shapes = shapes if shapes is not None else shapes_graph()
     by_graph: dict[str, Graph] = defaultdict(Graph)
     for s, p, o, g in quads:
         by_graph[str(g)].add((s, p, o))
     report = Report(True)
     for name in sorted(by_graph):
-        part = validate_graph(by_graph[name], shapes, name)
+        part = _validate_named(by_graph[name], shapes, name)
         report.conforms = report.conforms and part.conforms
         report.results.extend(part.results)
         report.graph += part.graph
