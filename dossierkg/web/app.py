@@ -206,14 +206,10 @@ def create_app(settings: Settings) -> Starlette:
         if "overview" not in state:
             try:
                 data = await run({"op": "overview"})
-                timeline = await run({"op": "canned", "name": "timeline", "params": {}, "results_format": "json",
-                                      "max_rows": settings.max_rows})
             except (TimeLimit, WorkerFailed) as exc:
                 return page_error(request, 503, getattr(exc, "message", "the query worker stopped unexpectedly"))
-            if not data.get("ok") or not timeline.get("ok"):
-                return page_error(request, 500, (data if not data.get("ok") else timeline)["message"])
-            rows = json.loads(timeline["body"])["results"]["bindings"]
-            data["data"]["timeline"] = [{k: v["value"] for k, v in r.items()} for r in rows]
+            if not data.get("ok"):
+                return page_error(request, 500, data["message"])
             state["overview"] = data["data"]  # the store does not change while it is served
         return render("overview.html", d=state["overview"], href=state["site"].href)
 

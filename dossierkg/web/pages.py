@@ -203,6 +203,11 @@ class Pages:
         parent = self.label(parents[0]) or short(parents[0].value, self.site.base) if parents else None
         if kind:
             return " ".join(x for x in (kind, number) if x) + (f" — {parent}" if parent else "")
+        if DKG + "PostponementNotice" in {t.value for t in props.get(RDF_TYPE, [])}:
+            date = next((o.value for o in props.get(DKG + "datePostponed", [])), None)
+            postponed = props.get(DKG + "postpones", [])
+            of = (self.label(postponed[0]) or short(postponed[0].value, self.site.base)) if postponed else None
+            return "Uitstel" + (f" {date}" if date else "") + (f" — {of}" if of else "")
         if OA + "SpecificResource" in {t.value for t in props.get(RDF_TYPE, [])} and iri.startswith(self.site.base):
             stem, _, offsets = iri[len(self.site.base):].removeprefix("bron/").rpartition("/")
             return f"Passage {offsets} of {stem}"
@@ -287,8 +292,21 @@ class Pages:
             } ORDER BY ?id""")
         return {"documents": sorted(documents.values(), key=lambda d: (d["date"] or "", d["files"])),
                 "cited_documents": [{"doc": self.term(r["doc"]), "id": r["id"].value} for r in cited],
+                "timeline": self.timeline(),
                 "question_sets": self.question_sets(), "footnotes": self.footnotes(),
                 "references": self.references(), "postponements": self.postponements()}
+
+    def timeline(self) -> list[dict]:
+        """The canned query `timeline`, with a label for every event's resource."""
+        from ..queries import get
+
+        res = self.store.query(get("timeline").text, use_default_graph_as_union=True)
+        out = []
+        for row in res:
+            resource = row["resource"]
+            out.append({"date": row["date"].value, "event": row["event"].value, "resource": self.term(resource),
+                        "label": _v(row["label"]) or self.label(resource) or short(resource.value, self.site.base)})
+        return out
 
     def question_sets(self) -> list[dict]:
         sets = self.select("""
