@@ -135,11 +135,11 @@ def _default_format() -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
-def _store_or_exit():
-    from dossierkg.store import open_store
+def _store_or_exit(kind: str | None = None):
+    from dossierkg.store import open_memory, open_store
 
     try:
-        return open_store(BUILD)
+        return open_memory(BUILD) if kind == "memory" else open_store(BUILD)
     except (FileNotFoundError, OSError) as exc:
         click.echo(f"kg: {exc}", err=True)
         sys.exit(EXIT_INPUT)
@@ -178,9 +178,11 @@ def queries_cmd(verbose: bool) -> None:
               help="Output format [default: table on a terminal, else csv].")
 @click.option("--endpoint", default=None, metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the store.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
+@click.option("--store", "store_kind", type=click.Choice(["embedded", "memory"]), default=None,
+              help="Local store: embedded Oxigraph (default) or an rdflib in-memory dataset of build/dossier.trig.")
 @click.option("--describe", is_flag=True, help="Describe the query (title, description, parameters) and stop.")
 def query_cmd(name: str, params: tuple[str, ...], fmt: str | None, endpoint: str | None, timeout: float,
-              describe: bool) -> None:
+              store_kind: str | None, describe: bool) -> None:
     """Run the canned query NAME on the embedded store (or --endpoint)."""
     from dossierkg.queries import QueryError, get, run
 
@@ -195,7 +197,9 @@ def query_cmd(name: str, params: tuple[str, ...], fmt: str | None, endpoint: str
             click.echo(f"  -p {p.name}=<{p.type}>  {p.description} ({default})")
         return
     try:
-        results = run(q, _params(params), store=None if endpoint else _store_or_exit(), endpoint=endpoint,
+        if endpoint and store_kind:
+            raise click.UsageError("--store and --endpoint exclude each other")
+        results = run(q, _params(params), store=None if endpoint else _store_or_exit(store_kind), endpoint=endpoint,
                       timeout=timeout)
     except QueryError as exc:
         click.echo(f"kg query {name}: {exc}", err=True)
@@ -212,7 +216,10 @@ def query_cmd(name: str, params: tuple[str, ...], fmt: str | None, endpoint: str
               help="Output format [default: table on a terminal, else csv].")
 @click.option("--endpoint", default=None, metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the store.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
-def sparql_cmd(query: str | None, file: Path | None, fmt: str | None, endpoint: str | None, timeout: float) -> None:
+@click.option("--store", "store_kind", type=click.Choice(["embedded", "memory"]), default=None,
+              help="Local store: embedded Oxigraph (default) or an rdflib in-memory dataset of build/dossier.trig.")
+def sparql_cmd(query: str | None, file: Path | None, fmt: str | None, endpoint: str | None, timeout: float,
+               store_kind: str | None) -> None:
     """Run an ad-hoc SPARQL SELECT or ASK query (QUERY or --file F)."""
     from dossierkg.queries import QueryError, run_local
     from dossierkg.store import remote_select
@@ -220,12 +227,16 @@ def sparql_cmd(query: str | None, file: Path | None, fmt: str | None, endpoint: 
     if (query is None) == (file is None):
         raise click.UsageError("give a QUERY or --file F (one of them)")
     text = query if query is not None else file.read_text(encoding="utf-8")
+    if endpoint and store_kind:
+        raise click.UsageError("--store and --endpoint exclude each other")
     try:
-        results = remote_select(endpoint, text, timeout) if endpoint else run_local(_store_or_exit(), text, {})
+        results = remote_select(endpoint, text, timeout) if endpoint else run_local(_store_or_exit(store_kind), text, {})
     except QueryError as exc:
         click.echo(f"kg sparql: {exc}", err=True)
         sys.exit(EXIT_INPUT if endpoint else EXIT_USAGE)
     click.echo(results.render(fmt or _default_format()), nl=False)
+    for w in results.warnings:
+        click.echo(f"kg sparql: warning: {w}", err=True)
 
 
 @cli.command("check")

@@ -140,9 +140,13 @@ def _to_ox(term):
 
 
 def run_local(store, text: str, bound: dict[str, object]) -> Results:
-    """Run on the embedded Oxigraph store (union of the named graphs as default graph), parameters substituted."""
+    """Run on the embedded Oxigraph store (union of the named graphs as default graph), parameters substituted;
+    or on the in-memory rdflib Dataset (`--store memory`), parameters through initBindings."""
     import pyoxigraph as ox
 
+    if not isinstance(store, ox.Store):
+        from .store import memory_select
+        return memory_select(store, text, bound)
     subs = {ox.Variable(f"param_{k}"): _to_ox(v) for k, v in bound.items()}
     try:
         solutions = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
@@ -156,8 +160,31 @@ def run(query: CannedQuery, given: dict[str, str], store=None, endpoint: str | N
     bound = bindings(query, given)
     if endpoint:
         from .store import remote_select
-        return remote_select(endpoint, with_values(strip_header(query.text), bound), timeout).without_params()
+        text = without_param_columns(with_values(strip_header(query.text), bound))
+        return remote_select(endpoint, text, timeout).without_params()
     return run_local(store, query.text, bound).without_params()
+
+
+def without_param_columns(text: str) -> str:
+    """The query without ?param_… in its (first) SELECT clause: remote results drop those columns anyway, and
+    Virtuoso fails on a projected VALUES-bound decimal with ORDER BY ("SR128: Numeric value out of range")."""
+    m = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", text, re.I | re.S)
+    if m is None or "*" in m.group(1):
+        return text
+    items, depth, current = [], 0, ""
+    for ch in m.group(1):
+        depth += (ch == "(") - (ch == ")")
+        if ch.isspace() and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    items.append(current)
+    kept = [i for i in items if i and not re.fullmatch(r"[?$]param_\w+", i)]
+    if not any(re.match(r"[?$(]", i) for i in kept):
+        return text
+    columns = " " + " ".join(kept) + "\n"
+    return text[:m.start(1)] + columns + text[m.end(1):]
 
 
 def strip_header(text: str) -> str:

@@ -1,13 +1,38 @@
-"""The embedded store: Oxigraph on disk under build/store, replaced as a whole after a successful load."""
+"""Where queries run.
+
+- The embedded store (the default): Oxigraph on disk under build/store, replaced as a whole after a
+  successful load.
+- The in-memory store (`--store memory`): an rdflib Dataset read from build/dossier.trig, queried with
+  rdflib's SPARQL engine (union of the named graphs as default graph, parameters through initBindings).
+- A remote SPARQL 1.1 endpoint (`--endpoint URL`): SELECT and ASK through SPARQLWrapper, with the answer's
+  headers and body checked for truncation (Virtuoso's row cap, partial "anytime" results, a body cut off).
+
+Typed literals from the in-memory store and from endpoints are put in the canonical form Oxigraph stores
+them in ("045"^^xsd:integer is 45, "…+00:00"^^xsd:dateTime is "…Z", Virtuoso's boolean "1" is "true",
+xsd:nonNegativeInteger is reported as xsd:integer), so a query gives the same answer whichever store ran it.
+"""
 
 from __future__ import annotations
 
+import ast
+import http.client
+import json
+import re
 import shutil
+import socket
+import urllib.error
+import urllib.parse
+import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .queries import QueryError
+
 STORE_DIR = "store"
+STORES = ("embedded", "memory")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+VIRTUOSO_DEFAULT_MAX_ROWS = 10000
 
 
 def load_store(out: Path, nquads: bytes) -> Path:
@@ -37,25 +62,238 @@ def open_store(out: Path, read_only: bool = True) -> ox.Store:
     return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
 
 
-def remote_select(endpoint: str, query: str, timeout: float = 30.0):
-    """Run a query on a SPARQL 1.1 endpoint through SPARQLWrapper; results as Results."""
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+# --- the in-memory store ---------------------------------------------------------------------------------
 
-    from .queries import QueryError
+def open_memory(out: Path):
+    """An rdflib Dataset with the last build (dossier.trig); its default graph is the union of the named graphs."""
+    from rdflib import Dataset
+
+    path = out / "dossier.trig"
+    if not path.exists():
+        raise FileNotFoundError(f"no build at {path}: run `kg build` first")
+    ds = Dataset(default_union=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's TriG parser uses ConjunctiveGraph inside
+        ds.parse(path, format="trig")
+    return ds
+
+
+def memory_select(ds, text: str, bound: dict[str, object]):
+    """Run a SELECT or ASK query on the in-memory Dataset; parameters bound through initBindings."""
+    from pyparsing import ParseException
+    from rdflib import Variable
+
     from .results import Results
 
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # rdflib 7 calls its own deprecated default_context
+            result = ds.query(text, initBindings={Variable(f"param_{k}"): v for k, v in bound.items()})
+            result.bindings  # evaluate now, inside the filter
+    except ParseException as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    except Exception as exc:  # rdflib raises plain exceptions for unsupported or unknown constructs
+        raise QueryError(f"the in-memory store cannot run this query: {type(exc).__name__}: {exc}") from None
+    if result.type == "ASK":
+        return Results(["boolean"], [{"boolean": {"type": "literal", "value": str(bool(result.askAnswer)).lower()}}])
+    if result.type != "SELECT":
+        raise QueryError(f"only SELECT and ASK queries are supported, not {result.type}")
+    return canonical(Results.from_json(json.loads(result.serialize(format="json"))))
+
+
+# --- canonical typed literals ----------------------------------------------------------------------------
+
+def canonical(results):
+    """The results with typed literals in canonical form (Oxigraph's), "typed-literal" read as "literal"."""
+    typed = {}
+    for row in results.bindings:
+        for value in row.values():
+            if value.get("type") == "typed-literal":
+                value["type"] = "literal"
+            dt = value.get("datatype")
+            if value.get("type") == "literal" and dt and dt.startswith(XSD) and dt != XSD + "string":
+                typed[(value["value"], dt)] = None
+    if not typed:
+        return results
+    scratch = ox.Store()
+    keys = list(typed)
+    for i, (lexical, dt) in enumerate(keys):
+        scratch.add(ox.Quad(ox.NamedNode(f"urn:kg:{i}"), ox.NamedNode("urn:kg:v"),
+                            ox.Literal(lexical, datatype=ox.NamedNode(dt))))
+    for quad in scratch:
+        typed[keys[int(quad.subject.value.rsplit(":", 1)[1])]] = (quad.object.value, quad.object.datatype.value)
+    for row in results.bindings:
+        for value in row.values():
+            found = typed.get((value["value"], value.get("datatype")))
+            if found:
+                value["value"], value["datatype"] = found
+    return results
+
+
+# --- remote endpoints ------------------------------------------------------------------------------------
+
+def redact(url: str) -> str:
+    """The URL without user:password@ (never print credentials)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def _query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, read past comments and the prologue. SPARQLWrapper guesses the form
+    from the first keyword anywhere in the text, so a comment saying "address" makes it an ADD update."""
+    from SPARQLWrapper import ASK, CONSTRUCT, DESCRIBE, SELECT
+
+    body = re.sub(r"(?m)(^|\s)#[^\n]*", " ", text)
+    body = re.sub(r"(?is)^\s*((PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+    m = re.match(r"\s*([A-Za-z]+)", body)
+    word = m.group(1) if m else ""
+    return {"ASK": ASK, "CONSTRUCT": CONSTRUCT, "DESCRIBE": DESCRIBE}.get(word.upper(), SELECT)
+
+
+def _first_line(data) -> str:
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "replace")
+    for line in str(data).splitlines():
+        line = line.strip()
+        if line and not line.lower().startswith(("response:", "b'", 'b"')):
+            return line[:300]
+    return ""
+
+
+def _sparqlwrapper_message(exc) -> str:
+    """The server's own words from a SPARQLWrapper exception ('…\\n\\nResponse:\\nb"…"'), else its summary."""
+    head, _, tail = str(exc).partition("\n\nResponse:\n")
+    detail = ""
+    if tail:
+        try:
+            detail = _first_line(ast.literal_eval(tail.strip()))
+        except (ValueError, SyntaxError):
+            detail = _first_line(tail)
+    return detail or head.strip().rstrip(".") or type(exc).__name__
+
+
+def _retry_after(headers) -> float | None:
+    value = headers.get("Retry-After") if headers is not None else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+        from datetime import datetime, timezone
+        try:
+            return max(0.0, (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds())
+        except (TypeError, ValueError):
+            return None
+
+
+class RemoteError(QueryError):
+    """An endpoint that refused, failed or could not be reached; `transient` when trying again may help."""
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None,
+                 transient: bool = False):
+        super().__init__(message)
+        self.status, self.retry_after, self.transient = status, retry_after, transient
+
+
+def _remote_error(endpoint, message, status=None, retry_after=None, transient=False) -> RemoteError:
+    return RemoteError(f"{redact(endpoint)}: {message}", status=status, retry_after=retry_after, transient=transient)
+
+
+def remote_query(endpoint: str, query: str, timeout: float = 30.0, credentials: tuple | None = None):
+    """POST a SELECT or ASK query with SPARQLWrapper; return (Results, headers). Raises RemoteError."""
+    from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed,
+                                                SPARQLWrapperException, Unauthorized)
+
+    from .results import Results
+
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.username is not None and not credentials:  # http://user:password@host/…: sent as basic auth
+        credentials = ("basic", urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or ""))
+    endpoint = redact(endpoint)
     client = SPARQLWrapper(endpoint)
-    client.setQuery(query)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # SPARQLWrapper's guess at the query form; ours follows
+        client.setQuery(query)
+    client.queryType = _query_form(query)
     client.setMethod(POST)
     client.setReturnFormat(JSON)
-    client.setTimeout(int(timeout))
+    client.timeout = timeout  # not setTimeout(): it truncates to whole seconds, and 0 means no timeout
+    if credentials:
+        scheme, user, password = credentials
+        client.setHTTPAuth(BASIC if scheme == "basic" else DIGEST)
+        client.setCredentials(user, password)
     try:
-        data = client.queryAndConvert()
+        answer = client.query()
+        headers = answer.response.info()
+        body = answer.response.read()
+    except Unauthorized:
+        raise _remote_error(endpoint, "HTTP 401: the endpoint wants (other) credentials", status=401) from None
+    except QueryBadFormed as exc:
+        raise _remote_error(endpoint, f"HTTP 400: the endpoint refused the query: {_sparqlwrapper_message(exc)}",
+                            status=400) from None
+    except EndPointNotFound:
+        raise _remote_error(endpoint, "HTTP 404: no SPARQL endpoint at this URL", status=404) from None
+    except EndPointInternalError as exc:
+        raise _remote_error(endpoint, f"HTTP 500: {_sparqlwrapper_message(exc)}", status=500, transient=True) from None
     except SPARQLWrapperException as exc:
-        raise QueryError(f"{endpoint}: {str(exc).splitlines()[0]}") from None
-    except OSError as exc:
-        raise QueryError(f"{endpoint}: cannot reach the endpoint: {exc}") from None
-    if not isinstance(data, dict):
-        raise QueryError(f"{endpoint}: the answer is not SPARQL JSON results")
-    return Results.from_json(data)
+        raise _remote_error(endpoint, _sparqlwrapper_message(exc)) from None
+    except urllib.error.HTTPError as exc:
+        transient = exc.code == 429 or exc.code >= 500
+        raise _remote_error(endpoint, f"HTTP {exc.code} {exc.reason}", status=exc.code,
+                            retry_after=_retry_after(exc.headers), transient=transient) from None
+    except http.client.IncompleteRead as exc:
+        raise _remote_error(endpoint, f"the answer was cut off after {len(exc.partial)} bytes"
+                            + (f" of {len(exc.partial) + exc.expected}" if exc.expected else "")) from None
+    except (TimeoutError, socket.timeout):
+        raise _remote_error(endpoint, f"no answer within {timeout:g} s (--timeout)", transient=True) from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            raise _remote_error(endpoint, f"no answer within {timeout:g} s (--timeout)", transient=True) from None
+        raise _remote_error(endpoint, f"cannot reach the endpoint: {exc.reason}", transient=True) from None
+    except (http.client.HTTPException, OSError) as exc:
+        raise _remote_error(endpoint, f"cannot reach the endpoint: {type(exc).__name__}: {exc}", transient=True) from None
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        kind = headers.get("Content-Type", "no content type")
+        raise _remote_error(endpoint, f"the answer is not complete SPARQL JSON results ({len(body)} bytes of {kind}; "
+                            f"cut off or not JSON: {exc})") from None
+    if not isinstance(data, dict) or not ("boolean" in data or isinstance(data.get("results", {}).get("bindings"), list)
+                                          and isinstance(data.get("head", {}).get("vars"), list)):
+        raise _remote_error(endpoint, "the answer is JSON but not SPARQL JSON results")
+    results = canonical(Results.from_json(data))
+    results.warnings.extend(truncation_warnings(headers, len(results.bindings), "boolean" in data))
+    return results, headers
+
+
+def truncation_warnings(headers, rows: int, is_ask: bool = False) -> list[str]:
+    """Signs that the endpoint answered with part of the result."""
+    out = []
+    state, message = headers.get("X-SQL-State"), headers.get("X-SQL-Message")
+    if state or message:
+        said = " ".join((message or "").split())
+        said = said.split("Activity:")[0].strip() if said else ""
+        out.append(f"partial result: the endpoint says X-SQL-State {state or '?'}" + (f": {said[:200]}" if said else "")
+                   + " (Virtuoso's anytime query limit; the rows shown are incomplete)")
+    if is_ask:
+        return out
+    cap = headers.get("X-SPARQL-MaxRows")
+    server = headers.get("Server", "")
+    if cap and cap.strip().isdigit() and rows >= int(cap):
+        out.append(f"truncated: {rows} rows, exactly the endpoint's row cap (X-SPARQL-MaxRows {cap.strip()}, "
+                   "Virtuoso's ResultSetMaxRows); more rows probably exist: page with LIMIT/OFFSET")
+    elif not cap and "virtuoso" in server.lower() and rows == VIRTUOSO_DEFAULT_MAX_ROWS:
+        out.append(f"possibly truncated: exactly {rows} rows, Virtuoso's default ResultSetMaxRows")
+    return out
+
+
+def remote_select(endpoint: str, query: str, timeout: float = 30.0, credentials: tuple | None = None):
+    """Run a query on a SPARQL 1.1 endpoint through SPARQLWrapper; results as Results (with warnings)."""
+    return remote_query(endpoint, query, timeout, credentials)[0]
