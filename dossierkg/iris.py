@@ -6,6 +6,7 @@ configurable (`kg build --base`, or DOSSIER_KG_BASE); the default is https://w3i
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import PurePath
@@ -66,7 +67,11 @@ class Minter:
     def outlet(self, name: str) -> URIRef:
         return self._iri("media/" + slug(name))
 
-    def news_article(self, publisher: str | None, date: str | None, title: str | None) -> URIRef:
+    def news_article(self, publisher: str | None, date: str | None, title: str | None,
+                     url: str | None = None) -> URIRef:
+        """From publisher, date and title; a source known only by its URL is named by the URL's hash."""
+        if not (publisher or title) and url:
+            return self._iri("bericht/url-" + hashlib.sha256(url.encode()).hexdigest()[:16])
         key = "-".join(slug(x) for x in (publisher or "onbekend", date or "zonder-datum", (title or "")[:60]) if x)
         return self._iri("bericht/" + key)
 

@@ -120,8 +120,9 @@ def map_question_set(mp: Mapper) -> tuple[URIRef, URIRef | None]:
     mp.add(qset, DCTERMS.dateSubmitted, _date(doc.submitted))
     mp.add(qset, DKG.renderedIn, m.source(doc.source))
     mp.derive(qset, locate(mp.text, doc.title))
+    # the case only where this text states its number (the question document 003 does not)
     zaak = next((i for i in doc.identifiers if re.fullmatch(r"\d{4}Z\d{5}", i)), None)
-    if zaak is None and ident.startswith("kv-tk-"):
+    if zaak is None and ident in doc.identifiers and ident.startswith("kv-tk-"):
         zaak = ident[len("kv-tk-"):]
     if zaak:
         case = m.case(zaak)
@@ -231,7 +232,7 @@ def map_footnote(mp: Mapper, note: Footnote, owner: URIRef, citing: list[URIRef]
     if note.reference:
         cited = map_cited_document(mp, note.reference, note.span)
     elif note.publisher or note.title or note.url:
-        cited = mp.m.news_article(note.publisher, note.date, note.title)
+        cited = mp.m.news_article(note.publisher, note.date, note.title, note.url)
         mp.add(cited, RDF.type, DKG.NewsArticle)
         mp.add(cited, RDF.type, SCHEMA.NewsArticle)
         mp.add(cited, SCHEMA.headline, Literal(note.title) if note.title else None)
