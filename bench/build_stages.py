@@ -35,7 +35,7 @@ def stages(n: int) -> dict:
     from synthetic import make_corpus
 
     from dossierkg.build import OUTPUTS, build_graph, read_sources
-    from dossierkg.export import serialise, write_atomically
+    from dossierkg.export import serialise_all, write_atomically
     from dossierkg.store import load_store
     from dossierkg.validate import validate_quads
 
@@ -58,11 +58,12 @@ def stages(n: int) -> dict:
         report = validate_quads(built.quads)
         marks["validate"] = time.perf_counter() - t
         t = time.perf_counter()
-        files = {out / name: serialise(built.quads, fmt) for fmt, name in OUTPUTS.items()}
+        data = serialise_all(built.quads, list(OUTPUTS) + ["nt"])
+        files = {out / name: data[fmt] for fmt, name in OUTPUTS.items()}
         write_atomically(files)
         marks["write"] = time.perf_counter() - t
         t = time.perf_counter()
-        load_store(out, files[out / OUTPUTS["nq"]])
+        load_store(out, files[out / OUTPUTS["nq"]], union=data["nt"])
         marks["store"] = time.perf_counter() - t
         total = time.perf_counter() - t0
     return {"docs": n, "triples": built.triple_count(), "quads": len(built.quads), "conforms": report.conforms,

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from dossierkg import queries  # noqa: E402
 from dossierkg.build import build_graph, read_sources  # noqa: E402
-from dossierkg.export import serialise  # noqa: E402
+from dossierkg.export import serialise_all  # noqa: E402
 from dossierkg.store import load_store, open_store  # noqa: E402
 
 PARAMS = {"answers-citing": {"document": "kst-19637-3018"}, "questions-citing": {"document": "kst-19637-3018"},
@@ -30,7 +30,8 @@ PARAMS = {"answers-citing": {"document": "kst-19637-3018"}, "questions-citing": 
 def store_for(folder: Path, out: Path):
     built = build_graph(read_sources(folder), curation=folder / "instruments.json")
     out.mkdir(parents=True, exist_ok=True)
-    load_store(out, serialise(built.quads, "nq"))
+    data = serialise_all(built.quads, ["nq", "nt"])
+    load_store(out, data["nq"], union=data["nt"])
     return open_store(out), built.triple_count()
 
 

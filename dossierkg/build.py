@@ -144,13 +144,13 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
             progress("validate", 1, 1)
     if built.failed:
         return built  # keep the previous build: a source could not be read
-    data = serialise_all(built.quads, list(OUTPUTS))
+    data = serialise_all(built.quads, list(OUTPUTS) + ["nt"])
     files = {out / name: data[fmt] for fmt, name in OUTPUTS.items()}
     if progress:
         progress("write", 1, 2)
     write_atomically(files)
     built.written = sorted(files)
-    load_store(out, files[out / OUTPUTS["nq"]])
+    load_store(out, files[out / OUTPUTS["nq"]], union=data["nt"])
     if progress:
         progress("store", 1, 1)
     return built

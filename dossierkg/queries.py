@@ -149,7 +149,7 @@ def run_local(store, text: str, bound: dict[str, object]) -> Results:
         return memory_select(store, text, bound)
     subs = {ox.Variable(f"param_{k}"): _to_ox(v) for k, v in bound.items()}
     try:
-        solutions = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+        solutions = store.query(text, substitutions=subs or None)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     return Results.from_oxigraph(solutions)

@@ -35,8 +35,12 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 VIRTUOSO_DEFAULT_MAX_ROWS = 10000
 
 
-def load_store(out: Path, nquads: bytes) -> Path:
-    """Bulk-load N-Quads into a fresh store next to the current one, then swap it in."""
+def load_store(out: Path, nquads: bytes, union: bytes | None = None) -> Path:
+    """Bulk-load N-Quads into a fresh store next to the current one, then swap it in.
+
+    `union` (N-Triples, each triple once) goes into the default graph: queries then read the union of the
+    named graphs as a set. (Oxigraph's union-default-graph mode is a bag: a triple stated in many graphs
+    comes back many times and joins multiply; measured 30x slower on 225k triples.)"""
     target = out / STORE_DIR
     fresh = out / f".{STORE_DIR}.new"
     old = out / f".{STORE_DIR}.old"
@@ -45,6 +49,8 @@ def load_store(out: Path, nquads: bytes) -> Path:
             shutil.rmtree(leftover)
     store = ox.Store(str(fresh))
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    if union is not None:
+        store.bulk_load(union, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     del store
     if target.exists():
