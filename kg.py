@@ -278,15 +278,18 @@ def check_cmd(endpoint: str | None) -> None:
               "[default: read from the store, else DOSSIER_KG_BASE or https://w3id.org/dossier-kg/id/].")
 @click.option("--workers", type=click.IntRange(min=1, max=64), default=None,
               help="Query worker processes [default: the number of CPUs, 2 to 8].")
+@click.option("--cache-mb", type=click.IntRange(min=0), default=64, show_default=True,
+              help="Memory for answers already given (the store does not change while served); 0: every request "
+              "runs its query.")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info",
               show_default=True)
 def serve_cmd(host: str, port: int, timeout: float, max_rows: int, build_dir: Path, dossier: Path, base: str | None,
-              workers: int | None, log_level: str) -> None:
+              workers: int | None, cache_mb: int, log_level: str) -> None:
     """Serve the store read-only: SPARQL endpoint (/sparql), query page (/query), overview (/), IRIs (/id/…)."""
     from dossierkg.serve import ServeError, serve, settings_for
 
     try:
-        settings = settings_for(build_dir, dossier, base, timeout, max_rows, workers)
+        settings = settings_for(build_dir, dossier, base, timeout, max_rows, workers, cache_mb)
     except ServeError as exc:
         click.echo(f"kg serve: {exc}", err=True)
         sys.exit(EXIT_INPUT)

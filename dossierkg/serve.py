@@ -42,7 +42,8 @@ def default_workers() -> int:
     return max(2, min(8, os.cpu_count() or 2))
 
 
-def settings_for(build: Path, dossier: Path, base: str | None, timeout: float, max_rows: int, workers: int | None):
+def settings_for(build: Path, dossier: Path, base: str | None, timeout: float, max_rows: int, workers: int | None,
+                 cache_mb: int = 64):
     from .web.app import Settings
 
     store_dir = build / STORE_DIR
@@ -60,7 +61,7 @@ def settings_for(build: Path, dossier: Path, base: str | None, timeout: float, m
     if not base.endswith(("/", "#")):
         raise ServeError(f"--base must end with '/' or '#': {base!r}")
     return Settings(store=store_dir, dossier=dossier, base=base, timeout=timeout, max_rows=max_rows,
-                    workers=workers or default_workers())
+                    workers=workers or default_workers(), cache_mb=max(0, cache_mb))
 
 
 def serve(settings, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
@@ -73,7 +74,7 @@ def serve(settings, host: str = "127.0.0.1", port: int = 8000, log_level: str = 
     shown = f"[{host}]" if ":" in host else host
     logging.getLogger("kg.serve").info(
         "kg serve: http://%s:%d/  SPARQL endpoint /sparql, query page /query; %s<path> is served at /id/<path>; "
-        "%d workers, time limit %g s, row cap %d", shown, port, settings.base, settings.workers, settings.timeout,
-        settings.max_rows)
+        "%d workers, time limit %g s, row cap %d, answer cache %d MB", shown, port, settings.base, settings.workers,
+        settings.timeout, settings.max_rows, settings.cache_mb)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5,
                 server_header=False)

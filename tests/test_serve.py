@@ -337,7 +337,7 @@ def test_row_cap_signals_truncation(server):
 
 
 def test_max_rows_option_caps_solutions_and_triples(built):
-    with Server(built, "--max-rows", "5", "--workers", "1") as small:
+    with Server(built, "--max-rows", "5", "--workers", "1", "--cache-mb", "0") as small:
         status, headers, body = small.query_get("SELECT * WHERE { ?s ?p ?o }")
         assert headers["x-truncated"] == "true" and headers["x-row-cap"] == "5"
         assert len(json.loads(body)["results"]["bindings"]) == 5
@@ -346,6 +346,23 @@ def test_max_rows_option_caps_solutions_and_triples(built):
         assert len(body.decode().strip().splitlines()) == 5
         status, headers, body = small.query_get("SELECT * WHERE { ?s ?p ?o } LIMIT 5")
         assert headers["x-truncated"] == "false"
+        assert small.query_get("SELECT * WHERE { ?s ?p ?o } LIMIT 5")[1]["x-cache"] == "miss"  # no cache
+
+
+def test_answers_are_cached_and_identical_queries_share_one_run(server):
+    query = f"SELECT ?p ?o WHERE {{ <{AH}/antwoord/5> ?p ?o }} # cache test"
+    first, second = server.query_get(query), server.query_get(query)
+    assert first[1]["x-cache"] == "miss" and second[1]["x-cache"] == "hit" and first[2] == second[2]
+    assert server.query_get(query, "text/csv")[1]["x-cache"] == "miss"  # another format is another answer
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?r } # ten clients at once"
+    got: list = []
+    threads = [threading.Thread(target=lambda: got.append(server.query_form(query))) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [status for status, _, _ in got] == [200] * 10 and len({body for _, _, body in got}) == 1
+    assert [h["x-cache"] for _, h, _ in got].count("miss") == 1
 
 
 def test_slow_query_stops_at_the_time_limit_while_others_are_answered(server):
@@ -360,9 +377,9 @@ def test_slow_query_stops_at_the_time_limit_while_others_are_answered(server):
     thread.start()
     time.sleep(0.5)  # the slow query is running
     asked = []
-    for _ in range(3):
+    for n in range(1, 4):  # three different queries: none is answered from the cache
         started = time.monotonic()
-        status, _, body = server.query_get(f"ASK {{ <{ANSWER_2}> ?p ?o }}")
+        status, _, body = server.query_get(f"ASK {{ <{AH}/antwoord/{n}> ?p ?o }}")
         asked.append(time.monotonic() - started)
         assert status == 200 and json.loads(body)["boolean"] is True
     assert "status" not in slow, "the slow query should still be running"

@@ -13,6 +13,7 @@ Routes
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -65,6 +66,7 @@ class Settings:
     timeout: float = 10.0
     max_rows: int = 10_000
     workers: int = 2
+    cache_mb: int = 64
 
 
 class Verdicts:
@@ -92,6 +94,42 @@ class Verdicts:
             self.seen.popitem(last=False)
 
 
+class Answers:
+    """Answers already given, by job (query text, parameters, formats, dataset, row cap), up to `limit`
+    bytes, least recently used first out. The store is opened read-only and does not change while it is
+    served, so an answer stays right; time-outs and worker failures are never kept. limit 0 turns off
+    every reuse of answers (neither kept nor shared between identical requests running at once)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size, self.items = limit, 0, OrderedDict()
+
+    @staticmethod
+    def key(job: dict) -> str:
+        job = {k: v for k, v in job.items() if k not in ("checked", "own_dataset")}
+        return hashlib.sha256(json.dumps(job, sort_keys=True, default=str).encode("utf-8", "surrogatepass")).hexdigest()
+
+    @staticmethod
+    def _cost(reply: dict) -> int:
+        body = reply.get("body")
+        return 512 + (len(body) if isinstance(body, (bytes, str)) else len(json.dumps(reply.get("data"), default=str)))
+
+    def get(self, key: str) -> dict | None:
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key][0]
+        return None
+
+    def put(self, key: str, reply: dict) -> None:
+        cost = self._cost(reply)
+        if cost > self.limit // 8:
+            return  # a big answer would push out many small ones
+        self.items[key] = (reply, cost)
+        self.size += cost
+        while self.size > self.limit and self.items:
+            _, (_, c) = self.items.popitem(last=False)
+            self.size -= c
+
+
 def error(status: int, message: str, request: Request | None = None, headers: dict | None = None) -> Response:
     """An error as plain text (JSON when the client prefers JSON); never a traceback."""
     ranges = parse_accept(request.headers.get("accept")) if request else []
@@ -108,6 +146,8 @@ def create_app(settings: Settings) -> Starlette:
 
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]))
     verdicts = Verdicts()
+    answers = Answers(settings.cache_mb * 1024 * 1024)
+    inflight: dict[str, asyncio.Future] = {}
     state: dict = {}
     canned = discover()
 
@@ -121,7 +161,31 @@ def create_app(settings: Settings) -> Starlette:
         return error(status, message, request)
 
     async def run(job: dict) -> dict:
-        return await state["pool"].run(job, settings.timeout)
+        """The worker's reply to `job`: from the answer cache, from an identical job already running
+        (one worker runs it, every waiting client gets the answer), or from a free worker."""
+        if not answers.limit:  # --cache-mb 0: every request runs its own job
+            return dict(await state["pool"].run(job, settings.timeout), cache="miss")
+        key = Answers.key(job)
+        cached = answers.get(key)
+        if cached is not None:
+            return dict(cached, cache="hit")
+        running = inflight.get(key)
+        if running is not None:
+            return dict(await asyncio.shield(running), cache="shared")
+        future = asyncio.get_running_loop().create_future()
+        inflight[key] = future
+        try:
+            reply = await state["pool"].run(job, settings.timeout)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" warning when nobody else waits
+            raise
+        finally:
+            inflight.pop(key, None)
+        if reply.get("ok") or 400 <= reply.get("status", 500) < 500:
+            answers.put(key, reply)  # a deterministic answer: the store does not change while served
+        future.set_result(reply)
+        return dict(reply, cache="miss")
 
     def job_error(request: Request, exc: Exception, headers: dict | None = None) -> Response:
         if isinstance(exc, TimeLimit):
@@ -163,6 +227,7 @@ def create_app(settings: Settings) -> Starlette:
             on_ok(reply)
         media = MEDIA[reply["format"]] + ("; charset=utf-8" if reply["format"] in TEXTUAL else "")
         headers.update({"X-Truncated": "true" if reply["truncated"] else "false", "X-Row-Count": str(reply["rows"]),
+                        "X-Cache": reply.get("cache", "miss"),
                         "X-Row-Cap": str(settings.max_rows), "Vary": "Accept", "X-Content-Type-Options": "nosniff"})
         return Response(reply["body"], 200, headers=headers, media_type=media)
 
@@ -260,6 +325,7 @@ def create_app(settings: Settings) -> Starlette:
     async def health(request: Request) -> Response:
         pool = state["pool"]
         return JSONResponse({"ok": True, "workers": pool.size, "idle": pool.idle.qsize(), "stopped_queries": pool.killed,
+                             "cache": {"answers": len(answers.items), "bytes": answers.size, "limit": answers.limit},
                              "worker_pids": sorted(p.process.pid for p in pool.procs if p.process.pid),
                              "base": settings.base, "timeout": settings.timeout, "max_rows": settings.max_rows})
 
