@@ -561,3 +561,16 @@ def test_binds_localhost_by_default():
 def test_serve_without_a_store(tmp_path):
     result = CliRunner().invoke(kg.cli, ["serve", "--build", str(tmp_path)])
     assert result.exit_code == 3 and "kg build" in result.output
+
+
+def test_another_base_is_read_from_the_store(tmp_path):
+    out = tmp_path / "build"
+    result = CliRunner().invoke(kg.cli, ["build", "--out", str(out), "--base", "http://example.org/kg/", "--no-validate"])
+    assert result.exit_code == 0, result.output
+    with Server(out, "--workers", "1") as s:
+        status, _, body = s.get("/id/ah-tk-20222023-1663/antwoord/2", "text/turtle")
+        assert status == 200
+        g = rdflib.Graph().parse(data=body, format="turtle")
+        assert (rdflib.URIRef("http://example.org/kg/ah-tk-20222023-1663/antwoord/2"), DKG.numberLabel, None) in g
+        html = s.get("/id/ah-tk-20222023-1663/antwoord/2", "text/html")[2].decode()
+        assert 'href="/id/kv-tk-2023Z00468/vraag/2"' in html and "<mark>" in html
