@@ -44,7 +44,7 @@ CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type",
-    "Access-Control-Expose-Headers": "X-Truncated, X-Row-Count, X-Row-Cap",
+    "Access-Control-Expose-Headers": "X-Truncated, X-Row-Count, X-Row-Cap, X-Cache",
     "Access-Control-Max-Age": "86400",
 }
 PAGE_HEADERS = {

@@ -265,5 +265,20 @@ def write_boolean(fmt: str, value: bool) -> bytes:
     return f"?_askResult\n{str(value).lower()}\n".encode()
 
 
+def _iris(t):
+    for term in (t.subject, t.predicate, t.object):
+        if isinstance(term, ox.NamedNode):
+            yield term.value
+        elif isinstance(term, ox.Literal):
+            yield term.datatype.value
+        elif isinstance(term, ox.Triple):
+            yield from _iris(term)
+
+
 def write_triples(fmt: str, triples: list, prefixes: dict[str, str]) -> bytes:
-    return ox.serialize(triples, format=OX_GRAPH[fmt], prefixes=prefixes if fmt == "ttl" else None)
+    """Triples in an RDF format; Turtle declares only the prefixes it uses."""
+    if fmt != "ttl":
+        return ox.serialize(triples, format=OX_GRAPH[fmt])
+    iris = {i for t in triples for i in _iris(t)}
+    used = {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) and "/" not in i[len(ns):] for i in iris)}
+    return ox.serialize(triples, format=OX_GRAPH[fmt], prefixes=used)
