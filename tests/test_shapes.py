@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from rdflib.namespace import RDF, SH
 import kg
 from dossierkg.build import build_graph, read_sources
 from dossierkg.export import serialise
-from dossierkg.paths import DOSSIER
+from dossierkg.paths import DOSSIER, ROOT
 from dossierkg.validate import shapes_graph, validate_graph, validate_quads
 
 HERE = Path(__file__).resolve().parent / "shapes"
@@ -175,9 +176,14 @@ def test_invalid_example_fails_on_exactly_its_constraint(path):
 # ------------------------------------------------------------------------------------------------ the dossier
 
 @pytest.fixture(scope="module")
-def built():
-    """The dossier as `kg build` makes it (with the curated policy instruments)."""
-    return build_graph(read_sources(DOSSIER), curation=DOSSIER / "instruments.json")
+def built(tmp_path_factory):
+    """The dossier as `kg build` makes it (with the curated policy instruments), plus one constructed Kamerstuk
+    letter (tests/fixtures/letters) so that every class, letters included, has nodes to mutate."""
+    folder = tmp_path_factory.mktemp("dossier")
+    for path in DOSSIER.iterdir():
+        shutil.copy(path, folder / path.name)
+    shutil.copy(ROOT / "tests/fixtures/letters/kst-19637-3018-style.txt", folder / "005_letter.txt")
+    return build_graph(read_sources(folder), curation=folder / "instruments.json")
 
 
 def test_built_dossier_conforms(built):
@@ -257,8 +263,7 @@ def test_mutation_exercises_at_least_15_violation_min_counts(built):
 def test_mutation_removing_a_required_property_is_reported_by_kg_validate(built, constraint, tmp_path):
     shape, _, path, severity = constraint
     candidates = targeted_with(built, shape, path)
-    if not candidates:
-        pytest.skip(f"no node targeted by {shape} has {path} in the built dossier")
+    assert candidates, f"no node targeted by {shape} has {path} in the built dossier"
     _, focus = candidates[0]
     mutated = [q for q in built.quads if not (q[0] == focus and q[1] == path)]
     assert len(mutated) < len(built.quads)
