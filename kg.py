@@ -346,6 +346,20 @@ def push_cmd(endpoint: str, update_url: str | None, gsp_url: str | None, build_d
     click.echo(report.summary())
 
 
+@cli.command("link")
+@click.option("--missing", is_flag=True, help="List persons, parties and organisations without any link.")
+def link_cmd(missing: bool) -> None:
+    """Links into open-government data: list what has no link yet (curated links live in dossier/links.csv)."""
+    from dossierkg.links import missing_links
+
+    if not missing:
+        raise click.UsageError("say what to do: --missing")
+    rows = missing_links(_store_or_exit())
+    for r in rows:
+        click.echo(f"{r['kind']:13} {r['label']:40} {r['entity']}")
+    click.echo(f"({len(rows)} without a link; add them to dossier/links.csv with their evidence)", err=True)
+
+
 def main() -> None:
     cli()
 

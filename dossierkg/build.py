@@ -16,6 +16,8 @@ from .export import serialise_all, write_atomically
 from .iris import Minter
 from .curation import load_instruments
 from .mapping import map_document
+from .links import curated_triples, derived_triples, organisation_triples, read_organisations
+from .paths import ONTOLOGY
 from .policy import instrument_triples, legal_triples
 from .namespace import DEFAULT_BASE, DKG, PROV, RDF, XSD
 from .parse import parse_bytes
@@ -48,6 +50,7 @@ class Built:
     graphs: dict[str, URIRef]
     report: object | None = None
     written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Document]:
@@ -78,7 +81,7 @@ def base_iri(base: str | None) -> str:
 
 
 def build_graph(sources: list[Source], base: str | None = None, progress: Progress | None = None,
-                curation: Path | None = None) -> Built:
+                curation: Path | None = None, links: Path | None = None) -> Built:
     """Parse, resolve and map: the quads of every named graph plus the provenance graph."""
     minter = Minter(base_iri(base))
     docs = []
@@ -91,11 +94,14 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
     res = resolve(good, texts)
     quads: list[tuple] = []
     graphs: dict[str, URIRef] = {}
+    organisations = read_organisations(ONTOLOGY / "organisations.csv")
     for i, doc in enumerate(good, 1):
         g = minter.graph(doc.source)
         graphs[doc.source] = g
         quads.extend((s, p, o, g) for s, p, o in map_document(doc, texts[doc.source], res, minter, texts))
         quads.extend((s, p, o, g) for s, p, o in legal_triples(minter, doc.source, texts[doc.source]))
+        quads.extend((s, p, o, g) for s, p, o in organisation_triples(minter, organisations, doc.source,
+                                                                      texts[doc.source]))
         if progress:
             progress("map", i, len(good))
     if curation is not None:
@@ -104,11 +110,25 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
         for name, triples in sorted(per_file.items()):
             quads.extend((s, p, o, graphs[name]) for s, p, o in triples)
     used = [(s.path.name, d.sha256, s.mtime) for s, d in zip(sources, docs) if not d.errors]
+    notes: list[str] = []
+    lg = minter.graph("links")
+    derived = derived_triples(minter, quads)
+    if links is not None and links.exists():
+        known = {s for s, *_ in quads}
+        curated, notes = curated_triples(minter, links, known, links.name)
+        quads.extend((s, p, o, lg) for s, p, o in curated)
+        used.append((links.name, hashlib.sha256(links.read_bytes()).hexdigest(), links.stat().st_mtime))
+        graphs[links.name] = lg
+    if derived:
+        quads.extend((s, p, o, lg) for s, p, o in derived)
+        graphs.setdefault(links.name if links is not None else "links", lg)
+    if curation is not None and curation.exists():
+        used.append((curation.name, hashlib.sha256(curation.read_bytes()).hexdigest(), curation.stat().st_mtime))
     activity, prov = activity_triples(minter, used, list(graphs.values()))
     pg = minter.provenance_graph
     quads.extend((s, p, o, pg) for s, p, o in prov)
     quads.extend((s, p, o, pg) for s, p, o in reuse_triples(minter, good, res, texts, activity))
-    return Built(docs, quads, texts, graphs)
+    return Built(docs, quads, texts, graphs, notes=notes)
 
 
 def reuse_triples(minter: Minter, docs: list[Document], res, texts: dict[str, str], activity) -> list[tuple]:
@@ -136,7 +156,7 @@ def reuse_triples(minter: Minter, docs: list[Document], res, texts: dict[str, st
 def build(dossier: Path, out: Path, base: str | None = None, validate: bool = True,
           progress: Progress | None = None) -> Built:
     """The whole build. Outputs are replaced only when every source was read; the store after the files."""
-    built = build_graph(read_sources(dossier), base, progress, dossier / "instruments.json")
+    built = build_graph(read_sources(dossier), base, progress, dossier / "instruments.json", dossier / "links.csv")
     if validate:
         from .validate import validate_quads
         built.report = validate_quads(built.quads)

@@ -145,7 +145,7 @@ def test_footnotes_cite_typed_sources(graph):
 
 def test_named_graph_per_source_plus_provenance(built):
     graphs = {str(g) for *_, g in built.quads}
-    assert graphs == {ID + "graaf/" + Path(n).stem for n in built.texts} | {ID + "graaf/provenance"}
+    assert graphs == {ID + "graaf/" + Path(n).stem for n in built.texts} | {ID + "graaf/provenance", ID + "graaf/links"}
 
 
 def _dataset(quads) -> Dataset:

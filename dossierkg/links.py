@@ -1,0 +1,185 @@
+"""Links into open-government data, each with its evidence.
+
+- Curated links (dossier/links.csv): owl:sameAs only where identity is certain, skos:exactMatch for a
+  database record of the same thing, rdfs:seeAlso for a page about it. Every link is also stated as an
+  rdf:Statement carrying its evidence (where the identifier was seen) and derived from its line of the CSV.
+- Derived links: the officielebekendmakingen page of every kv-tk/ah-tk/kst identifier printed in the
+  dossier, and the Tweede Kamer open-data record of every case (zaak) number; their evidence is the span
+  where the identifier stands.
+- Organisations named in the texts (ontology/organisations.csv, a gazetteer with aliases): each mention a
+  span; an organisation with a TOOI identifier is minted with that IRI.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from .iris import Minter
+from .namespace import DCTERMS, DKG, ORG, OWL, PROV, RDF, RDFS, SKOS
+from .provenance import span_triples
+
+RELATIONS = {"owl:sameAs": OWL.sameAs, "skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeMatch,
+             "rdfs:seeAlso": RDFS.seeAlso}
+OFFICIAL = re.compile(r"^(?:kv-tk-\d{4}Z\d{5}|ah-tk-\d{8}-\d+|kst-[\w-]+-\d+)$")
+ODATA_ZAAK = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak?$filter=Nummer%20eq%20'{}'"
+
+
+class LinkError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Link:
+    entity: str
+    relation: str
+    target: str
+    evidence: str
+    note: str
+    span: tuple[int, int]  # the line in the CSV file
+
+
+def read_links(path: Path) -> tuple[str, list[Link]]:
+    """The curated links with the character span of each CSV line; errors name the file and line."""
+    if not path.exists():
+        return "", []
+    text = path.read_text(encoding="utf-8")
+    out, offset = [], 0
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines, 1):
+        start, offset = offset, offset + len(line)
+        if number == 1 or not line.strip():
+            continue
+        try:
+            row = next(csv.reader(io.StringIO(line)))
+            entity, relation, target, evidence, note = (row + [""] * 5)[:5]
+        except (csv.Error, StopIteration) as exc:
+            raise LinkError(f"{path}:{number}: not a CSV row: {exc}") from None
+        if relation not in RELATIONS:
+            raise LinkError(f"{path}:{number}: unknown relation {relation!r} (use {', '.join(RELATIONS)})")
+        if not re.match(r"^https?://\S+$", target):
+            raise LinkError(f"{path}:{number}: target is not an http(s) IRI: {target!r}")
+        if not evidence.strip():
+            raise LinkError(f"{path}:{number}: a link needs its evidence (where the identifier was seen)")
+        out.append(Link(entity.strip(), relation, target.strip(), evidence.strip(), note.strip(),
+                        (start, start + len(line.rstrip("\r\n")))))
+    return text, out
+
+
+def _statement(minter: Minter, subject, predicate, obj, evidence: str | None) -> tuple[URIRef, list]:
+    key = hashlib.sha256(f"{subject} {predicate} {obj}".encode()).hexdigest()[:16]
+    st = minter._iri("link/" + key)
+    triples = [(subject, predicate, obj), (st, RDF.type, RDF.Statement), (st, RDF.subject, subject),
+               (st, RDF.predicate, predicate), (st, RDF.object, obj)]
+    if evidence:
+        triples.append((st, DCTERMS.source, Literal(evidence)))
+    return st, triples
+
+
+def curated_triples(minter: Minter, path: Path, known: set[URIRef], source_name: str) -> tuple[list, list[str]]:
+    """Triples of the curated links whose entity is in the graph (or is an official document identifier)."""
+    text, links = read_links(path)
+    out, skipped = [], []
+    for link in links:
+        entity = minter._iri(link.entity)
+        if entity not in known:
+            if not OFFICIAL.match(link.entity):
+                skipped.append(f"{path.name}: {link.entity} is not in the graph; link to {link.target} not made")
+                continue
+            out += [(entity, RDF.type, DKG.ParliamentaryDocument), (entity, DCTERMS.identifier, Literal(link.entity))]
+        span, triples = span_triples(minter, source_name, text, *link.span)
+        out += triples
+        st, st_triples = _statement(minter, entity, RELATIONS[link.relation], URIRef(link.target), link.evidence)
+        out += st_triples + [(st, PROV.wasDerivedFrom, span)]
+        if link.note:
+            out.append((st, RDFS.comment, Literal(link.note)))
+        if entity not in known:
+            out.append((entity, PROV.wasDerivedFrom, span))
+    return out, skipped
+
+
+def derived_triples(minter: Minter, quads) -> list[tuple]:
+    """officielebekendmakingen pages and Tweede Kamer case records for identifiers printed in the dossier."""
+    derivations: dict = {}
+    idents = []
+    for s, p, o, _ in quads:
+        if p == DCTERMS.identifier:
+            idents.append((s, str(o)))
+        elif p == PROV.wasDerivedFrom:
+            derivations.setdefault(s, set()).add(o)
+    out = []
+    for resource, ident in sorted(set(idents)):
+        if OFFICIAL.match(ident):
+            target = URIRef(f"https://zoek.officielebekendmakingen.nl/{ident}.html")
+        elif re.fullmatch(r"\d{4}Z\d{5}", ident):
+            target = URIRef(ODATA_ZAAK.format(ident))
+        else:
+            continue
+        st, triples = _statement(minter, resource, RDFS.seeAlso, target, None)
+        out += triples
+        out += [(st, PROV.wasDerivedFrom, d) for d in sorted(derivations.get(resource, ()))]
+    return out
+
+
+@dataclass(frozen=True)
+class Organisation:
+    key: str
+    label: str
+    pattern: re.Pattern
+    iri: str | None
+
+
+def read_organisations(path: Path) -> list[Organisation]:
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            aliases = sorted(row["aliases"].split("|"), key=len, reverse=True)
+            words = [r"[\s\u00a0]+".join(re.escape(w) for w in a.split()) for a in aliases]
+            pattern = re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])")
+            out.append(Organisation(row["key"], row["label"], pattern, row["iri"] or None))
+    return out
+
+
+def organisation_triples(minter: Minter, organisations: list[Organisation], source: str, text: str) -> list:
+    out = []
+    for org in organisations:
+        if not org.pattern.search(text):
+            continue
+        iri = URIRef(org.iri) if org.iri else minter._iri("organisatie/" + org.key)
+        out += [(iri, RDF.type, ORG.FormalOrganization), (iri, SKOS.prefLabel, Literal(org.label, lang="nl"))]
+        for m in org.pattern.finditer(text):
+            span, triples = span_triples(minter, source, text, m.start(), m.end())
+            out += triples + [(span, RDF.type, DKG.Mention), (span, DKG.mentionOf, iri), (iri, DKG.mentionedIn, span),
+                              (iri, PROV.wasDerivedFrom, span)]
+    return out
+
+
+def missing_links(store) -> list[dict]:
+    """Persons, parties and organisations in the store without any link (owl:sameAs, skos:*Match, rdfs:seeAlso)."""
+    query = """
+    PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+    PREFIX org: <http://www.w3.org/ns/org#>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    PREFIX schema: <https://schema.org/>
+    PREFIX dkg: <https://w3id.org/dossier-kg/def#>
+    SELECT DISTINCT ?kind ?entity ?label WHERE {
+      VALUES (?class ?kind) { (foaf:Person "person") (dkg:Party "party") (org:FormalOrganization "organisation")
+                              (schema:NewsMediaOrganization "news outlet") }
+      ?entity a ?class .
+      FILTER NOT EXISTS { ?entity a dkg:Party . FILTER (?class != dkg:Party) }
+      FILTER NOT EXISTS { ?entity <http://www.w3.org/2002/07/owl#sameAs>|skos:exactMatch|skos:closeMatch|<http://www.w3.org/2000/01/rdf-schema#seeAlso> ?target }
+      FILTER (!STRSTARTS(STR(?entity), "https://identifier.overheid.nl/tooi/id/"))
+      OPTIONAL { ?entity foaf:name ?name } OPTIONAL { ?entity skos:prefLabel ?pref } OPTIONAL { ?entity schema:name ?sname }
+      BIND (COALESCE(?name, ?pref, ?sname, STR(?entity)) AS ?label)
+    } ORDER BY ?kind ?label"""
+    return [{k: str(row[k].value) for k in ("kind", "entity", "label")} for row in store.query(query)]
+
+
+__all__ = ["LinkError", "curated_triples", "derived_triples", "organisation_triples", "read_organisations",
+           "missing_links"]
