@@ -455,6 +455,7 @@ def map_quotations(mp: Mapper, iris: dict[str, URIRef]) -> None:
         mp.add(quoting, DKG.verbatim, Literal(q.verbatim))
         if block is not None:
             mp.add(block, DKG.quotes, passage)
+            mp.add(quoting, DCTERMS.isPartOf, block)
 
 
 def map_document(doc: Document, text: str, res: Resolution, minter: Minter, texts: dict[str, str]) -> list[tuple]:
