@@ -41,6 +41,7 @@ from .store import RemoteError, redact, remote_query
 
 STATE_FILE = "push-state.json"
 BATCH_BYTES = 1_000_000  # SPARQL Update request size (several graphs per request, a big graph split)
+MIN_BATCH_BYTES = 4_000  # smallest request size tried when a server says a request is too large
 COUNT_CHUNK = 200        # graphs per verification query
 MAX_BACKOFF = 30.0       # seconds between attempts when the server gives no Retry-After
 MAX_RETRY_AFTER = 120.0  # longest Retry-After honoured
@@ -52,6 +53,19 @@ class PushError(Exception):
 
 class PushUsageError(PushError):
     """Options that do not fit together (exit 2)."""
+
+
+class Refused(PushError):
+    """The server answered a write with an error that trying again will not mend."""
+
+    def __init__(self, message: str, status: int, said: str):
+        super().__init__(message)
+        self.status, self.said = status, said
+
+    @property
+    def too_large(self) -> bool:
+        """HTTP 413, or Virtuoso's "SP031: … The length of generated SQL text has exceeded 10000 lines"."""
+        return self.status == 413 or "SP031" in self.said or "exceeded" in self.said and "lines" in self.said
 
 
 @dataclass(frozen=True)
@@ -265,7 +279,8 @@ class Session:
                 if r.status_code == 401:
                     hint = (f" (authentication refused for user {self.target.user})" if self.target.user
                             else " (the server wants credentials: --user U --password-env VAR)")
-                raise PushError(self.scrub(f"{shown} refused {what}: HTTP {r.status_code} {_said(r)}{hint}".rstrip()))
+                raise Refused(self.scrub(f"{shown} refused {what}: HTTP {r.status_code} {_said(r)}{hint}".rstrip()),
+                              r.status_code, self.scrub(r.text[:2000]))
             return r
 
         return self.retrying(f"{shown}: {what}", attempt)
@@ -483,14 +498,26 @@ def send(session: Session, protocol: str, url: str, fallback: str | None, graphs
         for i, g in enumerate(graphs):
             try:
                 put_graph(session, url, g)
-            except PushError as exc:
-                if i == 0 and fallback and any(f"HTTP {c}" in str(exc) for c in (404, 405, 415, 501)):
+            except Refused as exc:
+                if i == 0 and fallback and exc.status in (404, 405, 415, 501):
                     log(f"kg push: {redact(url)}: no Graph Store Protocol there ({exc}); using SPARQL Update at "
                         f"{redact(fallback)}")
                     return send(session, "update", fallback, None, graphs, log)
                 raise
         return "gsp", url
-    for touched, update in update_requests(graphs):
-        names = ", ".join(f"<{t}>" for t in touched[:3]) + (f" and {len(touched) - 3} more" if len(touched) > 3 else "")
-        post_update(session, url, update, f"graph{'s' if len(touched) > 1 else ''} {names}")
+    limit, todo = BATCH_BYTES, list(graphs)
+    while todo:
+        for touched, update in update_requests(todo, limit):
+            names = ", ".join(f"<{t}>" for t in touched[:3]) + (f" and {len(touched) - 3} more" if len(touched) > 3 else "")
+            try:
+                post_update(session, url, update, f"graph{'s' if len(touched) > 1 else ''} {names}")
+            except Refused as exc:
+                if not exc.too_large or limit <= MIN_BATCH_BYTES:
+                    raise
+                limit //= 4  # resend from the first graph of the refused request, in smaller requests
+                log(f"kg push: {redact(url)}: the request was too large for the server; sending {limit:,}-byte requests")
+                todo = todo[[g.iri for g in todo].index(touched[0]):]
+                break
+        else:
+            todo = []
     return "update", url
