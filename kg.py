@@ -135,11 +135,11 @@ def _default_format() -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
-def _store_or_exit(kind: str | None = None):
+def _store_or_exit(kind: str | None = None, build_dir: Path = BUILD):
     from dossierkg.store import open_memory, open_store
 
     try:
-        return open_memory(BUILD) if kind == "memory" else open_store(BUILD)
+        return open_memory(build_dir) if kind == "memory" else open_store(build_dir)
     except (FileNotFoundError, OSError) as exc:
         click.echo(f"kg: {exc}", err=True)
         sys.exit(EXIT_INPUT)
@@ -358,6 +358,43 @@ def link_cmd(missing: bool) -> None:
     for r in rows:
         click.echo(f"{r['kind']:13} {r['label']:40} {r['entity']}")
     click.echo(f"({len(rows)} without a link; add them to dossier/links.csv with their evidence)", err=True)
+
+
+@cli.command("audit")
+@click.option("--dossier", type=click.Path(file_okay=False, path_type=Path), default=DOSSIER, show_default=True,
+              help="Folder with the sources as they are now.")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=BUILD,
+              show_default=True, help="The build to read (kg build --out).")
+def audit_cmd(dossier: Path, build_dir: Path) -> None:
+    """Check the build against the sources now: sha256 of every file, every span's text, quotations; exit 1
+    when anything changed or a quotation cannot be found."""
+    from dossierkg.audit import audit
+
+    sources, spans, findings = audit(_store_or_exit(build_dir=build_dir), dossier)
+    for f in findings:
+        click.echo(f.describe())
+    click.echo(f"audit: {sources} sources, {spans} spans checked, {len(findings)} finding(s)")
+    sys.exit(EXIT_FINDINGS if findings else EXIT_OK)
+
+
+@cli.command("explain")
+@click.argument("target")
+@click.option("--dossier", type=click.Path(file_okay=False, path_type=Path), default=DOSSIER, show_default=True,
+              help="Folder with the sources.")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=BUILD,
+              show_default=True, help="The build to read (kg build --out).")
+def explain_cmd(target: str, dossier: Path, build_dir: Path) -> None:
+    """Every fact about TARGET (an IRI, or a label such as '2023Z00468 antwoord 2') with the source passages
+    it comes from and the build that produced it."""
+    from dossierkg.explain import ExplainError, explain
+    from dossierkg.summary import explanation_text
+
+    try:
+        ex = explain(_store_or_exit(build_dir=build_dir), target, dossier)
+    except ExplainError as exc:
+        click.echo(f"kg explain: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(explanation_text(ex, color=sys.stdout.isatty()))
 
 
 def main() -> None:

@@ -442,20 +442,24 @@ def map_letter(mp: Mapper) -> dict[str, URIRef]:
 
 
 def map_quotations(mp: Mapper, iris: dict[str, URIRef]) -> None:
+    """Quoting spans: prov:wasQuotedFrom the passage they quote, or, when it was found nowhere, no source
+    (the audit reports those)."""
     for q in mp.res.quotations:
         if q.source != mp.doc.source:
             continue
         quoting, qtriples = span_triples(mp.m, q.source, mp.text, *q.span)
         mp.triples.extend(qtriples)
         block = iris.get(q.where) or _match_where(iris, q.where)
-        target_text = mp.res_texts[q.target]
-        passage, ptriples = span_triples(mp.m, q.target, target_text, *q.target_span)
-        mp.triples.extend(ptriples)
-        mp.add(quoting, PROV.wasQuotedFrom, passage)
         mp.add(quoting, DKG.verbatim, Literal(q.verbatim))
         if block is not None:
-            mp.add(block, DKG.quotes, passage)
             mp.add(quoting, DCTERMS.isPartOf, block)
+        if q.target is None:
+            continue
+        passage, ptriples = span_triples(mp.m, q.target, mp.res_texts[q.target], *q.target_span)
+        mp.triples.extend(ptriples)
+        mp.add(quoting, PROV.wasQuotedFrom, passage)
+        if block is not None:
+            mp.add(block, DKG.quotes, passage)
 
 
 def map_document(doc: Document, text: str, res: Resolution, minter: Minter, texts: dict[str, str]) -> list[tuple]:

@@ -36,8 +36,8 @@ class Quotation:
     source: str  # file of the quoting block
     where: str  # "question 5"
     span: tuple[int, int]  # the quoted words in the quoting file
-    target: str  # file quoted
-    target_span: tuple[int, int]
+    target: str | None  # file quoted; None when the passage was found nowhere in the dossier
+    target_span: tuple[int, int] | None
     verbatim: bool
 
 
@@ -130,26 +130,48 @@ def _flexible(words: list[str]) -> re.Pattern:
 
 
 def find_quotations(docs: list[Document], texts: dict[str, str], ids: dict[str, str]) -> list[Quotation]:
-    """Quoted passages found in another document (not in another rendering of the same one)."""
+    """«…» passages of six words or more looked up in the other documents (not in another rendering of the
+    same one), tolerating PDF line breaks, hyphenation and elisions ('...'). A quotation found only through
+    an elision is not verbatim; one found nowhere is recorded with no target (a finding for the audit)."""
     found = []
     for doc in docs:
         text = texts[doc.source]
+        notes = [(f.span, re.sub(r"\s+", "", f.text)) for f in doc.footnotes]
         for block in list(doc.questions) + list(doc.answers):
             a, b = block.span
             for m in _QUOTE.finditer(text, a, b):
+                if any(s <= m.start() < e for (s, e), _ in notes):
+                    continue  # inside a footnote printed in the middle of the block
                 inner = m.group(1)
-                lead = re.match(r"\s*(?:\.\.\.|…)\s*", inner)
-                words = normalise(inner[lead.end() if lead else 0:]).split(" ")
-                if len(words) < 6:
+                if any(re.sub(r"\s+", "", inner) in body for _, body in notes):
+                    continue  # the title of a source the document cites in a footnote
+                lead = re.match(r"\s*(?:\.\.\.|…)?\s*", inner).end()
+                tail = len(re.search(r"\s*(?:\.\.\.|…)?\s*$", inner).group(0))
+                segments = [normalise(x).split(" ") for x in re.split(r"(?:\.\.\.|…)", inner[lead:len(inner) - tail])]
+                segments = [w for w in segments if w != [""]]
+                if sum(len(w) for w in segments) < 6:
                     continue
-                pattern = _flexible(words)
+                where = f"{block.kind} {' en '.join(map(str, block.numbers))}"
+                span = (m.start(1) + lead, m.end(1) - tail)
+                hit = None
                 for other in docs:
                     if other.source == doc.source or ids.get(other.source) == ids.get(doc.source):
                         continue
-                    hit = pattern.search(texts[other.source])
+                    hit = _find_in_order(texts[other.source], segments)
                     if hit:
-                        qstart = m.start(1) + (lead.end() if lead else 0)
-                        found.append(Quotation(doc.source, f"{block.kind} {' en '.join(map(str, block.numbers))}",
-                                               (qstart, m.end(1)), other.source, (hit.start(), hit.end()), True))
+                        found.append(Quotation(doc.source, where, span, other.source, hit, len(segments) == 1))
                         break
+                if hit is None:
+                    found.append(Quotation(doc.source, where, span, None, None, False))
     return found
+
+
+def _find_in_order(text: str, segments: list[list[str]]) -> tuple[int, int] | None:
+    pos, first, last = 0, None, None
+    for words in segments:
+        m = _flexible(words).search(text, pos)
+        if m is None:
+            return None
+        first = m.start() if first is None else first
+        last, pos = m.end(), m.end()
+    return (first, last) if first is not None else None

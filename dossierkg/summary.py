@@ -89,3 +89,28 @@ def _relative(path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def explanation_text(ex, color: bool = False) -> str:
+    """An Explanation for a terminal (span highlighted) or a file (span underlined with carets)."""
+    import click
+
+    lines = [ex.iri, f"  a {', '.join(ex.types)}", "", "facts:"]
+    for p, o, g in ex.facts:
+        value = o if len(o) <= 200 else o[:199] + "…"
+        lines.append(f"  {p} {value}   [graph {g}]")
+    lines += ["", "from the sources:"]
+    for ps in ex.passages:
+        head = f"  {ps.file}, line {ps.line} (characters {ps.start}-{ps.end})" + (f" — {ps.via}" if ps.via else "")
+        lines.append(head)
+        a, b = ps.mark
+        text = ps.sentence
+        if color:
+            lines.append("    " + text[:a] + click.style(text[a:b], reverse=True, bold=True) + text[b:])
+        else:
+            lines.append("    " + text)
+            if (a, b) != (0, len(text)):
+                lines.append("    " + " " * a + "^" * max(1, min(b, len(text)) - a))
+    if ex.activity:
+        lines += ["", f"built by {ex.activity['activity']} ({ex.activity['software']}, {ex.activity['time']})"]
+    return "\n".join(lines)
