@@ -232,9 +232,9 @@ def test_describe_as_turtle(server):
 
 
 def test_default_graph_is_the_union(server):
-    _, _, body = server.query_get("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } }")
-    graphs = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
-    assert graphs == 6
+    _, _, body = server.query_get("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+    graphs = {b["g"]["value"] for b in json.loads(body)["results"]["bindings"]}
+    assert {PROVENANCE, ID + "graaf/002_c13e7b55d78e5ffc", ID + "graaf/004_90d31d1340ba21e6"} <= graphs
     _, _, body = server.query_get(f"ASK {{ <{ANSWER_2}> a ?t . <{PROVENANCE}> ?p ?o }}")
     assert json.loads(body)["boolean"] is False  # the graph name is not a subject in the union...
     _, _, body = server.query_get(f"ASK {{ <{ANSWER_2}> a ?t . ?build <http://www.w3.org/ns/prov#used> ?f }}")
