@@ -260,7 +260,7 @@ class Pages:
     def select(self, text: str) -> list[dict]:
         prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
         prologue += "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
-        res = self.store.query(prologue + text, use_default_graph_as_union=True)
+        res = self.store.query(prologue + text)  # the default graph holds the union of the named graphs
         names = [v.value for v in res.variables]
         return [{n: s[n] for n in names} for s in res]
 
@@ -300,7 +300,7 @@ class Pages:
         """The canned query `timeline`, with a label for every event's resource."""
         from ..queries import get
 
-        res = self.store.query(get("timeline").text, use_default_graph_as_union=True)
+        res = self.store.query(get("timeline").text)
         out = []
         for row in res:
             resource = row["resource"]

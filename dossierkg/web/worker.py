@@ -93,12 +93,9 @@ class Worker:
             options: dict = {"named_graphs": [ox.NamedNode(g) for g in named] or None}
             if default:
                 options["default_graph"] = [ox.NamedNode(g) for g in default]
-            else:
-                options["use_default_graph_as_union"] = True
-        elif own_dataset:
-            options = {}  # the query's FROM / FROM NAMED (Oxigraph's union option would override them)
+            # else: the store's default graph, which holds the union of the named graphs (a set)
         else:
-            options = {"use_default_graph_as_union": True}
+            options = {}  # the query's FROM / FROM NAMED, or the store's default graph: the union of the named graphs
         try:
             result = self.store.query(text, **options)
         except SyntaxError as exc:
@@ -116,7 +113,7 @@ class Worker:
         except QueryError as exc:
             raise Refused(404 if "no query named" in str(exc) else 400, str(exc)) from None
         subs = {ox.Variable(f"param_{k}"): _to_ox(v) for k, v in bound.items()}
-        result = self.store.query(q.text, use_default_graph_as_union=True, substitutions=subs or None)
+        result = self.store.query(q.text, substitutions=subs or None)
         return self.write(result, job, drop=("param_",))
 
     def write(self, result, job: dict, drop: tuple[str, ...]) -> dict:
