@@ -348,16 +348,70 @@ def push_cmd(endpoint: str, update_url: str | None, gsp_url: str | None, build_d
 
 @cli.command("link")
 @click.option("--missing", is_flag=True, help="List persons, parties and organisations without any link.")
-def link_cmd(missing: bool) -> None:
-    """Links into open-government data: list what has no link yet (curated links live in dossier/links.csv)."""
-    from dossierkg.links import missing_links
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Reconcile the build's persons, parties and organisations against this SPARQL endpoint "
+              "(Wikidata-shaped data): a ranked table of candidates with their evidence.")
+@click.option("--min", "minimum", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Show and propose only candidates scoring at least this.")
+@click.option("--margin", type=click.FloatRange(0, 1), default=0.1, show_default=True,
+              help="The best candidate is proposed only when it beats the second by this much.")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Append the proposals to the links file as skos:closeMatch rows with their evidence.")
+@click.option("--links", "links_file", type=click.Path(dir_okay=False, path_type=Path), default=DOSSIER / "links.csv",
+              show_default="dossier/links.csv", help="The curated links file (read, and written by --apply).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per query to the endpoint.")
+def link_cmd(missing: bool, endpoint: str | None, minimum: float, margin: float, apply_: bool, links_file: Path,
+             timeout: float) -> None:
+    """Links into open-government data: list what has no link yet (--missing), or reconcile against a
+    Wikidata-shaped SPARQL endpoint (--endpoint URL [--apply]); curated links live in dossier/links.csv."""
+    from dossierkg.links import LinkError, missing_links
 
-    if not missing:
-        raise click.UsageError("say what to do: --missing")
-    rows = missing_links(_store_or_exit())
-    for r in rows:
-        click.echo(f"{r['kind']:13} {r['label']:40} {r['entity']}")
-    click.echo(f"({len(rows)} without a link; add them to dossier/links.csv with their evidence)", err=True)
+    if missing == bool(endpoint):
+        raise click.UsageError("say what to do: --missing, or --endpoint URL [--apply]")
+    if apply_ and not endpoint:
+        raise click.UsageError("--apply needs --endpoint URL")
+    if missing:
+        rows = missing_links(_store_or_exit())
+        for r in rows:
+            click.echo(f"{r['kind']:13} {r['label']:40} {r['entity']}")
+        click.echo(f"({len(rows)} without a link; add them to dossier/links.csv with their evidence)", err=True)
+        return
+    from dossierkg.paths import ONTOLOGY
+    from dossierkg.queries import QueryError
+    from dossierkg.reconcile import apply, build_base, checks, read_aliases, reconcile, table
+    from dossierkg.store import redact
+
+    store = _store_or_exit()
+    try:
+        outcomes = reconcile(store, build_base(store), endpoint, links_file, minimum, margin, timeout,
+                             read_aliases(ONTOLOGY / "organisations.csv"))
+    except QueryError as exc:
+        click.echo(f"kg link: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    except LinkError as exc:
+        click.echo(f"kg link: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(table(outcomes, minimum))
+    click.echo(checks(outcomes), nl=False)
+    proposed = [o for o in outcomes if o.proposal]
+    ambiguous = sum(1 for o in outcomes if o.candidates and o.candidates[0].status == "ambiguous")
+    none = sum(1 for o in outcomes if not o.curated and not o.candidates)
+    click.echo(f"kg link: {redact(endpoint)}: {len(proposed)} proposed (skos:closeMatch, for review), {ambiguous} "
+               f"ambiguous, {none} without a candidate scoring {minimum:.2f} or more; "
+               f"{sum(1 for o in outcomes if o.curated)} already linked", err=True)
+    if not apply_:
+        if proposed:
+            click.echo(f"kg link: --apply appends the proposals to {links_file}", err=True)
+        return
+    try:
+        added = apply(links_file, outcomes, endpoint)
+    except (LinkError, OSError) as exc:
+        click.echo(f"kg link: {exc}; {links_file} is unchanged", err=True)
+        sys.exit(EXIT_INPUT)
+    for row in added:
+        click.echo(f"added  {row[0]}  {row[1]}  {row[2]}")
+    click.echo(f"kg link: {len(added)} row{'s' if len(added) != 1 else ''} added to {links_file}"
+               + ("" if added else " (nothing new)"), err=True)
 
 
 @cli.command("audit")
