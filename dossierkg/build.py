@@ -25,7 +25,7 @@ from .parse.decode import UnreadableInput, decode
 from .provenance import activity_triples
 from .records import Document
 from .resolve import resolve
-from .reuse import find_reuse
+from .reuse import Sentence, find_reuse, find_sentence_reuse, sentences, shingles
 from .store import load_store
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
@@ -128,6 +128,7 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
     pg = minter.provenance_graph
     quads.extend((s, p, o, pg) for s, p, o in prov)
     quads.extend((s, p, o, pg) for s, p, o in reuse_triples(minter, good, res, texts, activity))
+    quads.extend((s, p, o, pg) for s, p, o in passage_triples(minter, good, res, texts, activity))
     return Built(docs, quads, texts, graphs, notes=notes)
 
 
@@ -174,3 +175,74 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
     if progress:
         progress("store", 1, 1)
     return built
+
+
+def _sentence_span(text: str, block_span: tuple[int, int], sentence: str) -> tuple[int, int] | None:
+    """Where a cleaned sentence stands in the raw block: from its first three words to its last three."""
+    from .resolve import _flexible
+    words = sentence.split()
+    a, b = block_span
+    head = _flexible(words[:3]).search(text, a, b)
+    if head is None:
+        return None
+    tail = None
+    for m in _flexible(words[-3:]).finditer(text, head.end(), b):
+        tail = m
+        break
+    return (head.start(), tail.end()) if tail else None
+
+
+def passage_triples(minter: Minter, docs: list[Document], res, texts: dict[str, str], activity) -> list[tuple]:
+    """Sentence-level reuse across documents (similarity >= 0.6), and for every block that cites a document
+    of the dossier, each of its sentences linked to the closest passage of that document (a paraphrase)."""
+    items: list[Sentence] = []
+    spans: list[tuple[int, int]] = []
+    by_block: dict[tuple[str, str], list[int]] = {}
+    for doc in docs:
+        group = res.document_id.get(doc.source, doc.source)
+        blocks = [(f"{b.kind} {' en '.join(map(str, b.numbers))}", b.text, b.span)
+                  for b in list(doc.questions) + list(doc.answers)]
+        blocks += [(f"section {x.number}", x.text, x.span) for x in doc.sections]
+        for where, text, span in blocks:
+            for sentence in sentences(text):
+                at = _sentence_span(texts[doc.source], span, sentence)
+                if at is None:
+                    continue
+                by_block.setdefault((doc.source, where), []).append(len(items))
+                items.append(Sentence(doc.source, group, where, sentence))
+                spans.append(at)
+    pairs = {(r.a, r.b): r.similarity for r in find_sentence_reuse(items)}
+    ids_of = {v: k for k, v in res.document_id.items()}
+    for doc in docs:  # paraphrases of a cited document of the dossier
+        for ref in doc.references:
+            target = res.targets.get((doc.source, ref.span))
+            cited = ids_of.get(target) if target else None
+            if cited is None:
+                continue
+            cited_items = [i for i, it in enumerate(items) if it.source == cited]
+            for i in by_block.get((doc.source, ref.in_), []):
+                best = max(((_overlap(items[i].text, items[j].text), j) for j in cited_items), default=(0, None))
+                if best[1] is not None and best[0] >= 0.3:
+                    key = (min(i, best[1]), max(i, best[1]))
+                    pairs.setdefault(key, round(best[0], 3))
+    out = []
+    for (i, j), score in sorted(pairs.items()):
+        a = minter.span(items[i].source, *spans[i])
+        b = minter.span(items[j].source, *spans[j])
+        for k, iri_span in ((i, a), (j, b)):
+            out += span_triples_for(minter, items[k].source, texts[items[k].source], spans[k])
+        iri = minter._iri("hergebruik/" + hashlib.sha1(f"{a} {b}".encode()).hexdigest()[:16])
+        out += [(iri, RDF.type, DKG.TextReuse), (iri, RDF.type, PROV.Entity), (iri, DKG.reuses, a),
+                (iri, DKG.reuses, b), (iri, DKG.similarity, Literal(f"{score:.3f}", datatype=XSD.decimal)),
+                (iri, PROV.wasGeneratedBy, activity), (iri, PROV.wasDerivedFrom, a), (iri, PROV.wasDerivedFrom, b)]
+    return out
+
+
+def _overlap(a: str, b: str) -> float:
+    x, y = shingles(a), shingles(b)
+    return len(x & y) / min(len(x), len(y)) if x and y else 0.0
+
+
+def span_triples_for(minter: Minter, source: str, text: str, span: tuple[int, int]) -> list[tuple]:
+    from .provenance import span_triples
+    return span_triples(minter, source, text, *span)[1]

@@ -48,3 +48,47 @@ def find_reuse(blocks: dict[tuple[str, int], tuple[str, str]], minimum: float = 
         if score >= minimum:
             out.append(Reuse(a, b, round(score, 3)))
     return sorted(out, key=lambda r: (-r.similarity, r.a, r.b))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    source: str
+    group: str  # the document it belongs to: sentences of one document are not compared
+    where: str  # "answer 2", "section 3"
+    text: str
+
+
+def sentences(text: str, min_words: int = 8) -> list[str]:
+    """The sentences of a cleaned block of eight words or more."""
+    parts = re.split(r"(?<=[.?!])\s+(?=[A-Z«(‘“\"'])", text)
+    return [p.strip() for p in parts if len(p.split()) >= min_words]
+
+
+@dataclass(frozen=True)
+class SentenceReuse:
+    a: int  # indices into the sentence list
+    b: int
+    similarity: float
+
+
+def find_sentence_reuse(items: list[Sentence], minimum: float = 0.6, min_shared: int = 4) -> list[SentenceReuse]:
+    """Near-duplicate sentences across documents, found through an inverted index of their 3-shingles."""
+    sets = [shingles(s.text) for s in items]
+    index: dict[tuple, list[int]] = defaultdict(list)
+    for i, sh in enumerate(sets):
+        for s in sh:
+            index[s].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for ids in index.values():
+        if len(ids) > 50:
+            continue
+        for x, a in enumerate(ids):
+            for b in ids[x + 1:]:
+                if items[a].group != items[b].group:
+                    shared[(a, b)] += 1
+    out = []
+    for (a, b), n in shared.items():
+        score = n / min(len(sets[a]), len(sets[b]))
+        if n >= min_shared and score >= minimum:
+            out.append(SentenceReuse(a, b, round(score, 3)))
+    return sorted(out, key=lambda r: (-r.similarity, r.a, r.b))

@@ -187,3 +187,27 @@ def test_adhoc_sparql(store):
     assert "true" in out
     bad = CliRunner().invoke(kg.cli, ["sparql", "SELEC nonsense"])
     assert bad.exit_code == 2 and "syntax" in bad.output.lower()
+
+
+def test_reused_passages_sentence_level_and_paraphrase(store):
+    got = rows(store, "reused-passages")
+    pairs = {(r["file_a"][:3], r["line_a"], r["file_b"][:3]): float(r["similarity"]) for r in got}
+    # 000 answer 2 and 001 answer 6: "pleit het kabinet voor een gecoördineerde en gebalanceerde aanpak …"
+    assert pairs[("000", "29", "001")] >= 0.8
+    # answer 4 of 2023Z00468 restates the decision note it cites: linked to the closest passage, with its score
+    para = [r for r in got if r["file_a"].startswith("002") and r["line_a"] == "39"]
+    assert para and para[0]["file_b"].startswith("004") and "na de stop gemobiliseerd" in para[0]["passage_b"]
+    assert 0.3 <= float(para[0]["similarity"]) < 0.8
+
+
+def test_answers_scoring_above_half_share_a_reused_sentence(store):
+    """No pair of unrelated answers scores above 0.5: each such pair shares a sentence-level reuse."""
+    answers = rows(store, "reused-answers", min="0.5")
+    passages = rows(store, "reused-passages", min="0.6")
+    assert answers
+    for r in answers:
+        a = store.query(f"SELECT ?t WHERE {{ <{r['answer_a']}> <https://w3id.org/dossier-kg/def#text> ?t }}")
+        b = store.query(f"SELECT ?t WHERE {{ <{r['answer_b']}> <https://w3id.org/dossier-kg/def#text> ?t }}")
+        ta, tb = next(iter(a))["t"].value, next(iter(b))["t"].value
+        assert any(" ".join(p["passage_a"].split())[:40].replace("- ", "") in ta.replace("- ", "")
+                   or " ".join(p["passage_b"].split())[:40] in tb for p in passages), (r["number_a"], r["number_b"])
