@@ -381,10 +381,10 @@ def link_cmd(missing: bool, endpoint: str | None, minimum: float, margin: float,
     from dossierkg.reconcile import apply, build_base, checks, read_aliases, reconcile, table
     from dossierkg.store import redact
 
-    store = _store_or_exit()
+    store, notes = _store_or_exit(), []
     try:
         outcomes = reconcile(store, build_base(store), endpoint, links_file, minimum, margin, timeout,
-                             read_aliases(ONTOLOGY / "organisations.csv"))
+                             read_aliases(ONTOLOGY / "organisations.csv"), notes=notes)
     except QueryError as exc:
         click.echo(f"kg link: {exc}", err=True)
         sys.exit(EXIT_INPUT)
@@ -393,6 +393,8 @@ def link_cmd(missing: bool, endpoint: str | None, minimum: float, margin: float,
         sys.exit(EXIT_INPUT)
     click.echo(table(outcomes, minimum))
     click.echo(checks(outcomes), nl=False)
+    for note in notes:
+        click.echo(f"kg link: warning: {note}", err=True)
     proposed = [o for o in outcomes if o.proposal]
     ambiguous = sum(1 for o in outcomes if o.candidates and o.candidates[0].status == "ambiguous")
     none = sum(1 for o in outcomes if not o.curated and not o.candidates)

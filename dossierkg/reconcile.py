@@ -484,20 +484,40 @@ def _remote(endpoint: str, timeout: float) -> Select:
     return lambda _purpose, query: remote_select(endpoint, query, timeout)
 
 
-def fetch(entities: list[Entity], select: Select) -> tuple[dict[str, list[str]], dict[str, Item], Labels]:
-    """Candidates per entity, the candidate items, and the labels of what they point to."""
+IRI = re.compile(r"https?://[^\x00-\x20<>\"{}|\\^`]+")
+
+
+def fetch(entities: list[Entity], select: Select, notes: list[str] | None = None
+          ) -> tuple[dict[str, list[str]], dict[str, Item], Labels]:
+    """Candidates per entity, the candidate items, and the labels of what they point to. An answer that is not
+    an http(s) IRI is left out (it could not be written back into a query as a term)."""
+    notes = notes if notes is not None else []
+    ours = {e.iri for e in entities}
+
+    def run(purpose, query):
+        results = select(purpose, query)
+        notes.extend(f"{purpose} query: {w}" for w in getattr(results, "warnings", []))
+        return results.bindings
+
     found: dict[str, list[str]] = {}
-    for b in select("candidates", candidate_query(entities)).bindings:
-        found.setdefault(b["entity"]["value"], [])
-        if b["item"]["type"] == "uri" and b["item"]["value"] not in found[b["entity"]["value"]]:
-            found[b["entity"]["value"]].append(b["item"]["value"])
+    answers = run("candidates", candidate_query(entities))
+    if len(answers) >= CANDIDATE_LIMIT:
+        notes.append(f"the label search returned {len(answers)} rows, its limit: some candidates may be missing")
+    for b in answers:
+        entity, item = b.get("entity", {}).get("value"), b.get("item", {})
+        if entity not in ours or item.get("type") != "uri" or not IRI.fullmatch(item.get("value", "")):
+            continue
+        if item["value"] not in found.setdefault(entity, []):
+            found[entity].append(item["value"])
     iris = sorted({i for v in found.values() for i in v})
     items = {i: Item(i) for i in iris}
     if iris:
         wanted = sorted(set(WANTED.values()))
-        for b in select("details", details_query(iris, wanted)).bindings:
-            item, what, value = items[b["item"]["value"]], b["what"]["value"], b["value"]
+        for b in run("details", details_query(iris, wanted)):
+            item, what, value = items.get(b["item"]["value"]), b["what"]["value"], b["value"]
             v = value["value"]
+            if item is None or value["type"] == "uri" and not IRI.fullmatch(v):
+                continue
             if what == "label":
                 item.labels.append((v, _lang(value)))
             elif what == "alias":
@@ -523,7 +543,7 @@ def fetch(entities: list[Entity], select: Select) -> tuple[dict[str, list[str]],
     refs = sorted({x for it in items.values() for x in (*it.types, *it.parties, *it.positions, *it.countries)}
                   | {NETHERLANDS} | set(items))
     if refs:
-        for b in select("labels", labels_query(refs)).bindings:
+        for b in run("labels", labels_query(refs)):
             target = labels.labels if b["what"]["value"] == "label" else labels.aliases
             target.setdefault(b["item"]["value"], []).append((b["value"]["value"], _lang(b["value"])))
     return found, items, labels
@@ -573,9 +593,10 @@ def curated_links(entities: list[Entity], links_file: Path | None) -> dict[str, 
 
 def reconcile(store, base: str, endpoint: str, links_file: Path | None = None, minimum: float = DEFAULT_MIN,
               margin: float = DEFAULT_MARGIN, timeout: float = 30.0, aliases: dict[str, list[str]] | None = None,
-              select: Select | None = None) -> list[Outcome]:
+              select: Select | None = None, notes: list[str] | None = None) -> list[Outcome]:
+    """Reconcile the build in `store` against `endpoint`; warnings about the answers go to `notes`."""
     entities = read_entities(store, base, aliases)
-    found, items, labels = fetch(entities, select or _remote(endpoint, timeout))
+    found, items, labels = fetch(entities, select or _remote(endpoint, timeout), notes)
     return rank(entities, found, items, labels, curated_links(entities, links_file), minimum, margin)
 
 
