@@ -365,7 +365,8 @@ def test_row_cap_and_partial_result_headers_are_warnings(oxigraph, pushed):
 
 
 def test_a_comment_saying_address_does_not_make_an_update(oxigraph, pushed):
-    query = "# the address of every publisher\nSELECT ?p WHERE { ?s <https://schema.org/publisher> ?p } LIMIT 1"
+    query = ("# title: publishers\n# description: the address of every publisher\n"  # SPARQLWrapper: "ADD"
+             "SELECT ?p WHERE { ?s <https://schema.org/publisher> ?p } LIMIT 1")
     result = invoke("sparql", query, "--endpoint", oxigraph.query_url, "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "p" and len(result.stdout.splitlines()) == 2
