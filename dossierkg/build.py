@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import hashlib
-
 from rdflib import Literal, URIRef
 
+from .curation import load_instruments
 from .export import serialise_all, write_atomically
 from .iris import Minter
-from .curation import load_instruments
-from .mapping import map_document
 from .links import curated_triples, derived_triples, organisation_triples, read_organisations
-from .paths import ONTOLOGY
-from .policy import instrument_triples, legal_triples
+from .mapping import map_document
 from .namespace import DEFAULT_BASE, DKG, PROV, RDF, XSD
 from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
+from .paths import ONTOLOGY
+from .policy import instrument_triples, legal_triples
 from .provenance import activity_triples
 from .records import Document
 from .resolve import resolve
@@ -81,12 +81,21 @@ def base_iri(base: str | None) -> str:
 
 
 def build_graph(sources: list[Source], base: str | None = None, progress: Progress | None = None,
-                curation: Path | None = None, links: Path | None = None) -> Built:
-    """Parse, resolve and map: the quads of every named graph plus the provenance graph."""
+                curation: Path | None = None, links: Path | None = None, cache: Path | None = None) -> Built:
+    """Parse, resolve and map: the quads of every named graph plus the provenance graph.
+
+    With a cache folder, a source whose bytes did not change is not parsed again, and a document whose bytes
+    and cross-document context (identities, references, quotations) did not change is not mapped again."""
     minter = Minter(base_iri(base))
+    memo = Memo(cache, minter.base) if cache else None
     docs = []
     for i, src in enumerate(sources, 1):
-        docs.append(parse_bytes(src.data, src.path.name))
+        doc = memo.get("parse", src.data, src.path.name) if memo else None
+        if doc is None:
+            doc = parse_bytes(src.data, src.path.name)
+            if memo:
+                memo.put("parse", doc, src.data, src.path.name)
+        docs.append(doc)
         if progress:
             progress("parse", i, len(sources))
     texts = {s.path.name: s.text for s in sources}
@@ -98,10 +107,15 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
     for i, doc in enumerate(good, 1):
         g = minter.graph(doc.source)
         graphs[doc.source] = g
-        quads.extend((s, p, o, g) for s, p, o in map_document(doc, texts[doc.source], res, minter, texts))
-        quads.extend((s, p, o, g) for s, p, o in legal_triples(minter, doc.source, texts[doc.source]))
-        quads.extend((s, p, o, g) for s, p, o in organisation_triples(minter, organisations, doc.source,
-                                                                      texts[doc.source]))
+        context = (doc.sha256, context_of(doc, res, {d.source: d.sha256 for d in good}))
+        triples = memo.get("map", *context) if memo else None
+        if triples is None:
+            triples = map_document(doc, texts[doc.source], res, minter, texts)
+            triples += legal_triples(minter, doc.source, texts[doc.source])
+            triples += organisation_triples(minter, organisations, doc.source, texts[doc.source])
+            if memo:
+                memo.put("map", triples, *context)
+        quads.extend((s, p, o, g) for s, p, o in triples)
         if progress:
             progress("map", i, len(good))
     if curation is not None:
@@ -132,6 +146,51 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
     return Built(docs, quads, texts, graphs, notes=notes)
 
 
+def context_of(doc: Document, res, shas: dict[str, str]) -> str:
+    """What a document's triples depend on beyond its own bytes: the identities resolution gave it and the
+    documents its references and quotations point to."""
+    people = sorted({p.name for p in list(doc.submitters) + list(doc.answerers) if p.name})
+    quoted = [q for q in res.quotations if q.source == doc.source]
+    targets = sorted((str(span), t) for (src, span), t in res.targets.items() if src == doc.source)
+    return repr((res.question_set.get(doc.source), res.answer_set.get(doc.source), res.document_id.get(doc.source),
+                 [res.person(n) for n in people], targets,
+                 sorted((k, v[0], v[1], v[2].span) for k, v in res.inferred_dates.items()),
+                 [(q.where, q.span, q.target, q.target_span, q.verbatim, shas.get(q.target)) for q in quoted]))
+
+
+class Memo:
+    """A pickle per key in the build's cache folder, keyed also by the code that made it."""
+
+    def __init__(self, folder: Path, base: str):
+        self.folder = folder
+        self.salt = _code_fingerprint() + base
+
+    def _path(self, kind: str, *key) -> Path:
+        digest = hashlib.sha256(repr((self.salt,) + key).encode()).hexdigest()
+        return self.folder / kind / f"{digest}.pickle"
+
+    def get(self, kind: str, *key):
+        path = self._path(kind, *key)
+        try:
+            return pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, kind: str, value, *key) -> None:
+        path = self._path(kind, *key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically({path: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)})
+
+
+def _code_fingerprint() -> str:
+    """The library's own source: a cache made by other code is never used."""
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")) + sorted((ONTOLOGY).glob("*.csv")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def reuse_triples(minter: Minter, docs: list[Document], res, texts: dict[str, str], activity) -> list[tuple]:
     """Answers reused across answer sets, with their similarity, generated by the build activity."""
     blocks, iris = {}, {}
@@ -157,7 +216,8 @@ def reuse_triples(minter: Minter, docs: list[Document], res, texts: dict[str, st
 def build(dossier: Path, out: Path, base: str | None = None, validate: bool = True,
           progress: Progress | None = None) -> Built:
     """The whole build. Outputs are replaced only when every source was read; the store after the files."""
-    built = build_graph(read_sources(dossier), base, progress, dossier / "instruments.json", dossier / "links.csv")
+    built = build_graph(read_sources(dossier), base, progress, dossier / "instruments.json", dossier / "links.csv",
+                        cache=out / ".cache")
     if validate:
         from .validate import validate_quads
         built.report = validate_quads(built.quads)

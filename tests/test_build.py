@@ -273,3 +273,26 @@ def test_curation_that_does_not_match_the_sources_fails_clearly(tmp_path):
     assert result.exit_code == 3
     assert "bvm-dienstplichtigen" in result.output and "met een jaar te verlengen" in result.output
     assert not (tmp_path / "out" / "dossier.trig").exists()
+
+
+def test_incremental_build_equals_a_full_build(tmp_path):
+    """With the cache, unchanged sources are not parsed or mapped again, and the outputs are byte-identical
+    to a build from scratch, also after one source changed."""
+    dossier = tmp_path / "dossier"
+    shutil.copytree(DOSSIER, dossier)
+    env_epoch = {"SOURCE_DATE_EPOCH": "1700000000"}
+    run = lambda out: CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)],
+                                         env=env_epoch)
+    assert run(tmp_path / "inc").exit_code == 0
+    assert (tmp_path / "inc" / ".cache" / "map").is_dir()
+    path = dossier / "001_226e791fff0d628a.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Ja, ik herinner", "Nee, ik herinner")
+                    if "Ja, ik herinner" in path.read_text(encoding="utf-8")
+                    else path.read_text(encoding="utf-8").replace("Het is niet aan het kabinet hierover te speculeren.",
+                                                                 "Het is niet aan het kabinet hierover te oordelen."),
+                    encoding="utf-8")
+    assert run(tmp_path / "inc").exit_code == 0  # incremental: the cache holds the other four
+    assert run(tmp_path / "full").exit_code == 0  # from scratch
+    for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
+        assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    assert b"hierover te oordelen" in (tmp_path / "inc" / "dossier.nq").read_bytes()
