@@ -245,19 +245,21 @@ def needles(entity: Entity) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
 
     def add(mode, text):
-        for t in {text.lower(), fold(text)}:
+        for t in (text.lower(), fold(text)):
             if t and (mode, t) not in out:
                 out.append((mode, t))
 
     if entity.kind == "person":
         words = core(entity.label)
+        if not words:
+            return out
         raw = [w for w in re.split(r"[\s]+", entity.label.strip()) if fold(w) and fold(w) not in TUSSENVOEGSELS]
         add("contains", raw[-1] if raw and fold(raw[-1]) == words[-1] else words[-1])
         return out
     for name in entity.names:
         if len(name.strip()) <= 5:
             add("equals", name.strip())
-        else:
+        elif fold(name):
             words = re.split(r"[\s\-–/&,.()]+", name)
             add("contains", max(words, key=len))
     return out
