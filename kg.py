@@ -453,6 +453,25 @@ def explain_cmd(target: str, dossier: Path, build_dir: Path) -> None:
     click.echo(explanation_text(ex, color=sys.stdout.isatty()))
 
 
+@cli.command("report")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The HTML file to write (atomically) [default: BUILD/report.html].")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=BUILD,
+              show_default=True, help="The build to report on (kg build --out).")
+@click.option("--dossier", type=click.Path(file_okay=False, path_type=Path), default=DOSSIER, show_default=True,
+              help="Folder with the sources, for the passages shown in the report.")
+def report_cmd(out: Path | None, build_dir: Path, dossier: Path) -> None:
+    """One self-contained HTML page about the dossier: timeline and citation network (inline SVG), response
+    times, quotations, reused text, each finding with its source passage. No scripts, nothing fetched."""
+    from dossierkg.report import write_report
+
+    target = out or build_dir / "report.html"
+    if target.is_dir():
+        raise click.UsageError(f"--out {target}: a directory; give a file name")
+    size = write_report(_store_or_exit(build_dir=build_dir), dossier, target)
+    click.echo(f"wrote {target} ({size:,} bytes)")
+
+
 def main() -> None:
     cli()
 
