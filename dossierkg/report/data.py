@@ -228,7 +228,7 @@ class _Reader:
         for r in _select(self.store, """SELECT DISTINCT ?outlet ?name WHERE {
             ?outlet a dkg:NewsOutlet . OPTIONAL { ?outlet schema:name ?name } }"""):
             docs.setdefault(r["outlet"], Doc(r["outlet"], "outlet", r["name"] or _tail(r["outlet"]),
-                                             key=html_id("outlet", _tail(r["outlet"]))))
+                                             key=html_id("outlet", r["outlet"].rsplit("/", 1)[-1])))
         self.articles: dict[str, dict] = {}
         for r in sorted(_select(self.store, """SELECT DISTINCT ?article ?outlet ?date ?headline ?url WHERE {
             ?article a dkg:NewsArticle .
@@ -327,8 +327,8 @@ class _Reader:
                                for r in rs if r["extension"] and end})
             ext_end, ext = extended[-1] if extended else (None, None)
             label = min((r["label"] for r in rs if r["label"]), default=_tail(iri))
-            out.append(Instrument(iri, html_id("instrument", _tail(iri)), label, start, end, ext, ext_end or None,
-                                  self.passages.of(iri)))
+            key = html_id("instrument", iri.rsplit("/", 1)[-1])
+            out.append(Instrument(iri, key, label, start, end, ext, ext_end or None, self.passages.of(iri)))
         return sorted(out, key=lambda i: (i.start, i.iri))
 
     def response_times(self) -> list[ResponseTime]:
