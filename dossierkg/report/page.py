@@ -34,10 +34,11 @@ table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 8px 0; 
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--rule); }
 th { background: var(--soft); font-weight: 600; }
 td.date { white-space: nowrap; }
+td.src { min-width: 15em; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr:target, article:target, section:target { outline: 3px solid #f2b705; outline-offset: 2px; }
 .badge { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 12px; font-weight: 600;
-  color: #fff; white-space: nowrap; }
+  color: #fff; }
 .badge.late { background: var(--late); }
 .badge.notice { background: var(--notice); }
 .badge.ok { background: var(--ok); }
@@ -208,7 +209,7 @@ def _response_times(r: Report) -> str:
                     f'<td class="num">{rt.questions}</td><td class="date">{_e(rt.submitted)}</td>'
                     f'<td class="date">{_e(rt.answered)}</td><td class="num">{rt.days}</td>'
                     f'<td>{_bar(rt.days, most, colour)}</td><td>{badge}</td>'
-                    f'<td>{passages_html(rt.passages)}</td></tr>')
+                    f'<td class="src">{passages_html(rt.passages)}</td></tr>')
     return ('<section id="response-times" aria-labelledby="rt-h"><h2 id="rt-h">Response times</h2>'
             f'<p class="lead">Days from submission to the answers (canned query <code>response-times</code>). Written '
             f'questions are due within three weeks ({ANSWER_TERM_DAYS} days, as in <code>kg query late-without-notice'
@@ -226,7 +227,7 @@ def _quotations(r: Report) -> str:
         shown = [("quoting", p) for p in q.passages] + ([("quoted", q.quoted)] if q.quoted else [])
         rows.append(f'<tr id="{_e(q.key)}"><td>{_e(q.citing_label)}</td><td>{_e(q.cited_label)}</td>'
                     f'<td lang="nl">«{_e(" ".join(q.words.split()))}»</td><td>{badge}</td>'
-                    f'<td>{passages_html(shown)}</td></tr>')
+                    f'<td class="src">{passages_html(shown)}</td></tr>')
     body = ("".join(rows) if rows else '<tr><td colspan="5">No quotations.</td></tr>')
     return ('<section id="quotations" aria-labelledby="q-h"><h2 id="q-h">Quotations</h2>'
             '<p class="lead">Passages a question or answer quotes from another document of the dossier, and whether '
@@ -263,7 +264,7 @@ def _reuse(r: Report) -> str:
         rows.append(f'<tr id="{_e(x.key)}"><td class="num">{_e(x.similarity)}</td>'
                     f'<td lang="nl"><strong>{_e(x.a_label)}</strong><br>{_e(" ".join(x.a.marked.split()))}</td>'
                     f'<td lang="nl"><strong>{_e(x.b_label)}</strong><br>{_e(" ".join(x.b.marked.split()))}</td>'
-                    f'<td>{passages_html([(None, x.a), (None, x.b)])}</td></tr>')
+                    f'<td class="src">{passages_html([(None, x.a), (None, x.b)])}</td></tr>')
     out.append('<table><thead><tr><th>similarity</th><th>passage</th><th>reused as</th><th>source</th></tr></thead>'
                f'<tbody>{"".join(rows) or "<tr><td colspan=4>No reused passages.</td></tr>"}</tbody></table>')
     out.append("</section>")
@@ -274,7 +275,7 @@ def _citation_row(c: Citation) -> str:
     words = " ".join(c.words.split())
     words = words if len(words) <= 200 else words[:199] + "…"
     return (f'<tr id="{_e(c.key)}"><td>{_e(c.citing_label)}</td><td>{_e(c.kind)}</td><td lang="nl">{_e(words)}</td>'
-            f'<td>{_e(c.cited_label)}</td><td>{passages_html([(None, p) for p in c.passages])}</td></tr>')
+            f'<td>{_e(c.cited_label)}</td><td class="src">{passages_html([(None, p) for p in c.passages])}</td></tr>')
 
 
 def _citations(r: Report) -> str:
