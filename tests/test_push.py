@@ -421,16 +421,7 @@ def test_virtuoso_wrong_password(built, virtuoso, virtuoso_pushed):
 VIRTUOSO_QUIRKS = {("response-times", "postponed"): {"0": "false", "1": "true"}}  # BOUND() comes back as 0/1
 
 
-VIRTUOSO_WRONG = pytest.mark.xfail(strict=True, reason=(
-    "Virtuoso 7.2 bug: COALESCE(STR(?publisher) = STR(?param_publisher), true) is not true when the parameter is "
-    "unbound, so sources.rq without -p publisher gives no rows there; the portable filter is "
-    "FILTER (!BOUND(?param_publisher) || STR(?publisher) = STR(?param_publisher))"))
-VIRTUOSO_REGEX = pytest.mark.xfail(strict=True, reason=(
-    "Virtuoso's regular expressions are not Unicode-aware: REPLACE(?exact, '\\s+', ' ') in reused-passages.rq keeps "
-    "the no-break spaces (U+00A0) that Oxigraph and rdflib turn into spaces"))
-VIRTUOSO_PARAMS = [pytest.param(n, p, marks=VIRTUOSO_WRONG) if (n, p) == ("sources", {})
-                   else pytest.param(n, p, marks=VIRTUOSO_REGEX) if n == "reused-passages"
-                   else (n, p) for n, p in PARAMS]
+VIRTUOSO_PARAMS = PARAMS  # every canned query, also `sources` without a publisher and `reused-passages`
 
 
 @pytest.mark.parametrize("name,params", VIRTUOSO_PARAMS, ids=lambda x: x if isinstance(x, str) else ",".join(x.values()))
