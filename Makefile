@@ -20,6 +20,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse_throughput.py
+	$(BIN)/python bench/build_stages.py --docs 1000
+	$(BIN)/python bench/queries.py
+	$(BIN)/python bench/audit_reuse.py --docs 1000
+	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/push.py
 
 clean:
-	rm -rf $(VENV) build/*.trig build/*.ttl build/*.nq build/*.jsonld
+	rm -rf $(VENV)
+	find build -mindepth 1 ! -name README.md -exec rm -rf {} +
