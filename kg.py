@@ -60,12 +60,13 @@ def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool) -> 
     """Parse, resolve, map and validate the dossier; write dossier.trig/.ttl/.nq/.jsonld and load the store."""
     from dossierkg.build import build
     from dossierkg.curation import CurationError
+    from dossierkg.links import LinkError
     from dossierkg.progress import progress_bar
 
     try:
         with progress_bar() as progress:
             built = build(dossier, out, base=base, validate=not no_validate, progress=progress)
-    except CurationError as exc:
+    except (CurationError, LinkError) as exc:
         click.echo(f"kg build: {exc}; nothing written, the previous build is kept", err=True)
         sys.exit(EXIT_INPUT)
     except ValueError as exc:

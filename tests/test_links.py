@@ -105,3 +105,13 @@ def test_a_link_without_evidence_is_refused(tmp_path):
     bad.write_text("entity,relation,target,evidence,note\npartij/volt,owl:sameAs,http://www.wikidata.org/entity/Q1,,\n")
     with pytest.raises(LinkError, match="links.csv:2: a link needs its evidence"):
         read_links(bad)
+
+
+def test_a_broken_links_file_stops_the_build_and_keeps_the_previous_one(tmp_path):
+    import shutil
+    dossier = tmp_path / "dossier"
+    shutil.copytree(DOSSIER, dossier)
+    (dossier / "links.csv").write_text("entity,relation,target,evidence,note\npartij/volt,sameAs,http://x/,e,\n")
+    result = CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3 and "links.csv:2: unknown relation" in result.output
+    assert not (tmp_path / "out" / "dossier.trig").exists()
