@@ -19,6 +19,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python bench/run.py --docs 100
+	$(BIN)/python bench/run.py --docs 1000 --json build/bench-1000.json
 	$(BIN)/python bench/parse_throughput.py
 	$(BIN)/python bench/build_stages.py --docs 1000
 	$(BIN)/python bench/queries.py

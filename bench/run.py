@@ -1,0 +1,118 @@
+"""The whole-process benchmark of issue 8: a synthetic corpus of N documents (bench/synthetic.py), then, each
+as a separate process where it is a command: parse, build (with its stages), every canned query (p50/p95),
+push to a local Oxigraph server, audit, reuse detection; peak memory; and a lower bound measured in the same
+run: reading the texts plus bulk-loading the same quads into a fresh Oxigraph store.
+
+    python bench/run.py --docs 1000 [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+KG = [sys.executable, str(ROOT / "kg.py")]
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """(seconds, peak MB of this child, stdout) of one whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd[:4])} … failed ({proc.returncode}): {proc.stderr[-500:]}")
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return seconds, peak, proc.stdout
+
+
+def lower_bound(corpus: Path, nquads: Path) -> float:
+    import pyoxigraph as ox
+    t = time.perf_counter()
+    for p in sorted(corpus.glob("*.txt")):
+        p.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ox.Store(tmp)
+        store.bulk_load(nquads.read_bytes(), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--no-push", action="store_true", help="skip the push to a local Oxigraph server")
+    args = ap.parse_args()
+    from synthetic import make_corpus
+
+    from dossierkg import queries
+    from dossierkg.store import open_store
+    from queries import PARAMS  # bench/queries.py
+
+    out: dict = {"docs": args.docs}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        corpus = make_corpus(args.docs, tmp / "corpus")[0].parent
+        files = [str(p) for p in sorted(corpus.glob("*.txt"))]
+        out["bytes"] = sum(os.path.getsize(f) for f in files)
+        s, mb, _ = timed(KG + ["parse", "--json", *files])
+        out["parse_s"], peak = round(s, 2), mb
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+        s, mb, summary = timed(KG + ["build", "--dossier", str(corpus), "--out", str(tmp / "build")], env)
+        out["build_s"], peak = round(s, 2), max(peak, mb)
+        out["build_summary"] = summary.strip().splitlines()[-3:]
+        nq = tmp / "build" / "dossier.nq"
+        out["quads"] = sum(1 for _ in nq.open("rb"))
+        # incremental: one source changed
+        first = Path(files[0])
+        first.write_text(first.read_text(encoding="utf-8").replace("Ja.", "Ja, zeker.", 1), encoding="utf-8")
+        s, mb, _ = timed(KG + ["build", "--dossier", str(corpus), "--out", str(tmp / "build")], env)
+        out["incremental_build_s"], peak = round(s, 2), max(peak, mb)
+        store = open_store(tmp / "build")
+        out["queries_ms"] = {}
+        for name, q in queries.discover().items():
+            times = []
+            for _ in range(5):
+                t = time.perf_counter()
+                queries.run(q, PARAMS.get(name, {}), store=store)
+                times.append((time.perf_counter() - t) * 1000)
+            times.sort()
+            out["queries_ms"][name] = {"p50": round(statistics.median(times), 1), "p95": round(times[-1], 1)}
+        del store
+        s, mb, _ = timed(KG + ["audit", "--dossier", str(corpus), "--build", str(tmp / "build")])
+        out["audit_s"], peak = round(s, 2), max(peak, mb)
+        if not args.no_push:
+            sys.path.insert(0, str(ROOT / "tests"))
+            from servers import Oxigraph
+            with Oxigraph(tmp / "oxigraph") as server:
+                s, mb, _ = timed(KG + ["push", "--endpoint", server.query_url, "--build", str(tmp / "build")])
+                out["push_s"], peak = round(s, 2), max(peak, mb)
+        out["lower_bound_s"] = round(lower_bound(corpus, nq), 2)
+        out["ratio_to_lower_bound"] = round(out["build_s"] / out["lower_bound_s"], 1)
+        out["peak_mb"] = round(peak, 1)
+    print(f"{args.docs} documents ({out['bytes'] / 1e6:.1f} MB) -> {out['quads']:,} quads")
+    for key in ("parse_s", "build_s", "incremental_build_s", "audit_s", "push_s", "lower_bound_s"):
+        if key in out:
+            print(f"  {key:22} {out[key]:9.2f}")
+    print(f"  build / lower bound    {out['ratio_to_lower_bound']:9.1f}x   peak memory {out['peak_mb']} MB")
+    worst = max(out["queries_ms"].items(), key=lambda kv: kv[1]["p50"])
+    print(f"  queries: slowest p50 {worst[1]['p50']} ms ({worst[0]})")
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
