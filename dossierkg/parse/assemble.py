@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..records import Block, Footnote, Problem, Reference
 from . import citations
@@ -102,7 +104,13 @@ def build_footnotes(text: str, layout: Layout, raws: list[RawBlock]) -> list[Foo
 
 
 def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+    """The 1-based line of an offset (newline offsets indexed once per text: many references stay linear)."""
+    return bisect_left(_newlines(text), offset) + 1
+
+
+@lru_cache(maxsize=4)
+def _newlines(text: str) -> list[int]:
+    return [m.start() for m in re.finditer("\n", text)]
 
 
 def find_references(text: str, raws: list[RawBlock], blocks, footnotes: list[Footnote],

@@ -21,7 +21,7 @@ CUE_RE = re.compile(r"Geadviseerd besluit|U wordt geadviseerd|Beslispunten|Advie
 
 def looks_like(text: str) -> bool:
     head = text[:20000]
-    return bool(CUE_RE.search(head)) and bool(re.search(r"^\s*1\.\s+Aanleiding\s*$", head, re.M))
+    return bool(CUE_RE.search(head)) and bool(re.search(r"^[^\S\n]*1\.\s+Aanleiding\s*$", head, re.M))
 
 
 def parse(text: str, source: str, sha256: str) -> Document:

@@ -168,7 +168,12 @@ def decode(data: bytes) -> Decoded:
                                       f"in {len(text):,} characters; the first is on this line",
                                       _line_at(text, m.start()), "error"))
     if "\x00" in text:
-        lines = sorted({_line_at(text, m.start()) for m in _NUL.finditer(text)})
+        lines, line, counted = [], 1, 0  # counted once through the text, not once per NUL
+        for m in _NUL.finditer(text):
+            line += text.count("\n", counted, m.start())
+            counted = m.start()
+            if not lines or lines[-1] != line:
+                lines.append(line)
         warnings.append(Problem(f"{text.count(chr(0))} NUL byte(s) on line(s) {_lines_named(lines)}; "
                                 "read as spaces", lines[0]))
         text = text.replace("\x00", " ")  # same length: spans are unchanged

@@ -29,7 +29,8 @@ STATED_ID = re.compile(r"\b(?:kv|ah|kst)-tk-[\w-]+|\b(?:kv|ah)-tk-\d+\b")
 
 
 def looks_like(text: str) -> bool:
-    return bool(re.search(r"^\s*(?:Vraag|Antwoord(?: op vraag| vragen)?) \d", text, re.M)
+    # [^\S\n]*, not \s*: a \s* that runs over blank lines is tried again from each of them (quadratic)
+    return bool(re.search(r"^[^\S\n]*(?:Vraag|Antwoord(?: op vraag| vragen)?) \d", text, re.M)
                 or QUESTIONS_HEADER.search(text[:3000]) or ANSWER_HEADER.search(text[:3000]))
 
 
@@ -40,7 +41,7 @@ def bare_numbered(text: str) -> bool:
     """Question documents that number questions with a bare '1' line (the tweedekamer.nl kv layout)."""
     has_labels = any(QUESTION_RE.match(ln) or ANSWER_RE.match(ln) or BARE_ANSWER_RE.match(ln)
                      for ln in text.split("\n"))
-    return not has_labels and bool(re.search(r"^\s*1\s*\n(?:\s*\n)?\s*\S.{20,}", text, re.M))
+    return not has_labels and bool(re.search(r"^[^\S\n]*1[^\S\n]*\n\s*+\S.{20,}", text, re.M))
 
 
 def _locate_blocks(text: str, layout, bare: bool = False) -> tuple[list[int], list[RawBlock]]:

@@ -22,7 +22,7 @@ _PLACE_YEAR = r"[’'‘`]?s-Gravenhage\s*\d{4}"  # '’s-Gravenhage 2022', the 
 # 2022–2023, Aanhangsel 2' or, for a Kamerstuk, '…, 19 637, nr. 3018 1', '…, 21 501-20, nr. 1850 2',
 # '…, 36 410 XII, nr. 12 3' (dossier with a suffix or a Roman chapter; the number may be a letter).
 FOOTER_RE = re.compile(
-    rf"^\s*(?:ISSN[^\n]{{0,60}}?)?(?:{_PLACE_YEAR})?\s*"
+    rf"^\s*+(?:ISSN[^\n]{{0,60}}?)?(?:{_PLACE_YEAR})?\s*"
     r"(?:Tweede|Eerste)\s+Kamer,\s*vergaderjaar\s*\d{4}\s*[–-]\s*\d{4},\s*"
     r"(?:Aanhangsel|(?P<dossier>\d+(?:\s\d+)?(?:\s*[-‑–]\s*[0-9A-Z]{1,4})?(?:\s+[IVXL]{1,6})?),\s*"
     r"nr\.\s*(?P<nr>\d+|[A-Z]{1,3}))(?:\s*\d{1,3}(?!\d))?"
