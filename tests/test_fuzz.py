@@ -433,6 +433,10 @@ PATHOLOGICAL = {
     # 20,000 references: each one's line was counted from the start of the text
     "many references": lambda: _with_lines("000_6571167254aee64b.txt", "4 Aanhangsel Handelingen II, vergaderjaar "
                                            "2022–2023, nr. 1663", 20_000),
+    # the whole document on one line ('\u2028' separators) around 20,000 digits: every marker candidate
+    # searched the line before it again for its word (12 s)
+    "one long line with markers": lambda: _with_line("000_6571167254aee64b.txt", "1" * 20_000)
+    .replace(b"\n", "\u2028".encode()),
     # 2% NUL bytes: each one's line was counted from the start of the text
     "many NULs": lambda: bytes(b if i % 60 else 0 for i, b in enumerate(CORPUS["002_c13e7b55d78e5ffc.txt"] * 40)),
 }

@@ -245,9 +245,8 @@ def _strip_markers(line: Line, state: dict, prev_body: str | None, markers: list
             nm += 1
     for g in re.finditer(r"(?<=[^\s\d/.,:;(\[-])(\d{1,2})(?=[\s,.;:)]|$)", text):
         n = int(g.group(1))
-        before = text[:g.start()]
-        word = re.search(r"(\w*)\W*$", before).group(1)
-        prev_char = before[-1]
+        word = _word_before(text, g.start())
+        prev_char = text[g.start() - 1]
         if prev_char.isalpha():
             if n != nm or len(word) < 3 or re.search(r"\d", word):
                 continue
@@ -269,6 +268,21 @@ def _strip_markers(line: Line, state: dict, prev_body: str | None, markers: list
             nm = max(nm, n + 1)
     state["next"] = nm
     return _cut(line, cuts, markers)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _word_before(text: str, end: int) -> str:
+    r"""re.search(r"(\w*)\W*$", text[:end]).group(1): the last word before `end`, read backwards from there
+    (searching the whole line before each marker candidate was quadratic on a long line)."""
+    j = end
+    while j > 0 and not _WORD_CHAR.match(text, j - 1):
+        j -= 1
+    k = j
+    while k > 0 and _WORD_CHAR.match(text, k - 1):
+        k -= 1
+    return text[k:j]
 
 
 def _cut(line: Line, cuts, markers: list[Marker]) -> list[Piece]:
