@@ -463,3 +463,18 @@ def test_find_url_is_url_re(text):
     if url is not None and url.count(")") > url.count("("):
         url = url.rstrip(")")
     assert find_url(text) == url
+
+
+# --- what the fuzzing found (kept as plain cases) ---------------------------------------------------------
+
+def test_numbers_reads_only_decimal_digits():
+    assert numbers("²") == () and numbers("1 t/m ³") == (1,)  # str.isdigit() is true for '²', int() fails
+    assert numbers("١ en ٣") == (1, 3)  # decimal digits of other scripts are numbers (\d matches them too)
+
+
+def test_an_openkamer_page_without_questions_is_an_error():
+    data = CORPUS["002_c13e7b55d78e5ffc.txt"]
+    cut = data[:data.index("• Vraag 1".encode()) + len("• Vraag 1".encode())]  # the page stops at the first label
+    doc = parse_and_check(cut, "cut.txt")
+    assert doc.kind == "unknown" and doc.shape == "openkamer-page"
+    assert doc.errors, "a document read as nothing is an error, as from the other parsers"

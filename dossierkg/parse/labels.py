@@ -23,9 +23,9 @@ def numbers(spec: str) -> tuple[int, ...]:
     i = 0
     while i < len(parts):
         tok = parts[i]
-        if tok.isdigit():
+        if tok.isdecimal():  # not isdigit: '²' is a digit that int() does not read
             n = int(tok)
-            if i + 2 < len(parts) and parts[i + 1] in ("t/m", "tot en met", "–", "-") and parts[i + 2].isdigit():
+            if i + 2 < len(parts) and parts[i + 1] in ("t/m", "tot en met", "–", "-") and parts[i + 2].isdecimal():
                 m = int(parts[i + 2])
                 if n <= m <= n + 50:
                     out.extend(range(n, m + 1))

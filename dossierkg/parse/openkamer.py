@@ -155,10 +155,13 @@ def parse(text: str, source: str, sha256: str) -> Document:
     references = find_references(text, raws, list(questions) + list(answers), footnotes, answered or submitted, problems)
     check_consistency(questions, answers, footnotes, layout, bool(answers), problems)
     kind = "written-questions-with-answers" if answers else ("written-questions" if questions else "unknown")
+    errors = ()
+    if kind == "unknown":  # as the other parsers: a document read as nothing cannot be built
+        errors = (Problem("no questions or answers found on the openkamer page", None, "error"),)
     return Document(
         source=source, sha256=sha256, kind=kind, shape="openkamer-page",
         title=(trailer.get("Volledige titel") or [title])[0] or title, date=answered or submitted,
         identifiers=tuple(identifiers), submitted=submitted, answered=answered, postponements=tuple(postponements),
         submitters=tuple(submitters), addressees=tuple(addressees), answerers=tuple(answerers),
         questions=tuple(questions), answers=tuple(answers), footnotes=tuple(footnotes), references=tuple(references),
-        warnings=tuple(problems), extra=extra)
+        errors=errors, warnings=tuple(problems), extra=extra)
