@@ -14,7 +14,7 @@ from .iris import Minter, TOOI_MINISTRIES, slug
 from .namespace import CITO, DCTERMS, DKG, ELI, FOAF, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from .provenance import span_triples
 from .records import Block, Document, Footnote, Person, Reference
-from .resolve import Resolution, person_key
+from .resolve import Resolution
 
 QUESTION_KINDS = ("written-questions", "written-questions-with-answers", "postponement-notice")
 
@@ -31,8 +31,9 @@ def locate(text: str, phrase: str | None, start: int = 0) -> tuple[int, int] | N
 class Mapper:
     """Collects the triples of one document's graph."""
 
-    def __init__(self, doc: Document, text: str, res: Resolution, minter: Minter):
+    def __init__(self, doc: Document, text: str, res: Resolution, minter: Minter, texts: dict[str, str]):
         self.doc, self.text, self.res, self.m = doc, text, res, minter
+        self.res_texts = texts  # every source's text: quotations point into other files
         self.triples: list[tuple] = []
         self.whole = (0, len(text.rstrip()))
 
@@ -63,7 +64,6 @@ def map_person(mp: Mapper, person: Person, span) -> URIRef | None:
     mp.add(iri, RDF.type, DKG.Person)
     mp.add(iri, RDF.type, FOAF.Person)
     mp.add(iri, FOAF.name, Literal(name))
-    mp.add(iri, FOAF.familyName, Literal(person_key(name).capitalize()) if False else None)
     mp.derive(iri, span)
     if person.party:
         party = mp.m.party(person.party)
@@ -311,7 +311,6 @@ def map_questions_and_answers(mp: Mapper) -> dict[str, URIRef]:
         for n in a.refers_to:
             if n in answer_by_number:
                 mp.add(iris[_where(a)], DKG.refersToAnswer, answer_by_number[n])
-    label_to_where = {b.label: _where(b) for b in list(doc.questions) + list(doc.answers) if b.label}
     for note in doc.footnotes:
         citing = []
         for w in note.markers_in:
@@ -326,7 +325,6 @@ def map_questions_and_answers(mp: Mapper) -> dict[str, URIRef]:
         in_answers = bool(citing) and all("antwoord" in str(c) for c in citing)
         owner = aset if in_answers and aset is not None else qset
         map_footnote(mp, note, owner, citing)
-    del label_to_where
     _map_references(mp, iris, answer_by_number)
     return iris
 
@@ -369,6 +367,21 @@ def _match_where(iris: dict[str, URIRef], where: str) -> URIRef | None:
                 None)
 
 
+def map_sections(mp: Mapper, parent: URIRef) -> dict[str, URIRef]:
+    """The numbered sections of a decision note or letter, each with its text and span."""
+    iris: dict[str, URIRef] = {}
+    for s in mp.doc.sections:
+        iri = mp.m.part(parent, "sectie", s.number)
+        mp.add(iri, RDF.type, DKG.Section)
+        mp.add(iri, DCTERMS.isPartOf, parent)
+        mp.add(iri, DKG.printedLabel, Literal(s.number))
+        mp.add(iri, DCTERMS.title, mp.nl(s.title))
+        mp.add(iri, DKG.text, mp.nl(s.text))
+        mp.derive(iri, s.span)
+        iris[f"section {s.number}"] = iri
+    return iris
+
+
 def map_decision_note(mp: Mapper) -> dict[str, URIRef]:
     doc = mp.doc
     note = mp.m.document(mp.res.document_id[doc.source])
@@ -379,16 +392,7 @@ def map_decision_note(mp: Mapper) -> dict[str, URIRef]:
     mp.add(note, DKG.renderedIn, mp.m.source(doc.source))
     mp.add(note, DCTERMS.audience, Literal(doc.extra["addressee_code"]) if doc.extra.get("addressee_code") else None)
     mp.derive(note, locate(mp.text, doc.title))
-    iris: dict[str, URIRef] = {}
-    for s in doc.sections:
-        iri = mp.m.part(note, "sectie", s.number)
-        mp.add(iri, RDF.type, DKG.Section)
-        mp.add(iri, DCTERMS.isPartOf, note)
-        mp.add(iri, DKG.printedLabel, Literal(s.number))
-        mp.add(iri, DCTERMS.title, mp.nl(s.title))
-        mp.add(iri, DKG.text, mp.nl(s.text))
-        mp.derive(iri, s.span)
-        iris[f"section {s.number}"] = iri
+    iris = map_sections(mp, note)
     for a in doc.advices:
         iri = mp.m.part(note, "advies", a.number)
         mp.add(iri, RDF.type, DKG.Advice)
@@ -425,16 +429,7 @@ def map_letter(mp: Mapper) -> dict[str, URIRef]:
     for p in doc.addressees:
         if p.role:
             mp.add(letter, DKG.addressedTo, map_post(mp, p.role, locate(mp.text, p.role)))
-    iris: dict[str, URIRef] = {}
-    for s in doc.sections:
-        iri = mp.m.part(letter, "sectie", s.number)
-        mp.add(iri, RDF.type, DKG.Section)
-        mp.add(iri, DCTERMS.isPartOf, letter)
-        mp.add(iri, DKG.printedLabel, Literal(s.number))
-        mp.add(iri, DCTERMS.title, mp.nl(s.title))
-        mp.add(iri, DKG.text, mp.nl(s.text))
-        mp.derive(iri, s.span)
-        iris[f"section {s.number}"] = iri
+    iris = map_sections(mp, letter)
     for f in doc.footnotes:
         map_footnote(mp, f, letter, [iris[w] for w in f.markers_in if w in iris])
     _map_references(mp, iris, {})
@@ -464,8 +459,7 @@ def map_quotations(mp: Mapper, iris: dict[str, URIRef]) -> None:
 
 def map_document(doc: Document, text: str, res: Resolution, minter: Minter, texts: dict[str, str]) -> list[tuple]:
     """The triples of one source file's named graph."""
-    mp = Mapper(doc, text, res, minter)
-    mp.res_texts = texts
+    mp = Mapper(doc, text, res, minter, texts)
     if doc.kind in QUESTION_KINDS:
         iris = map_questions_and_answers(mp)
     elif doc.kind == "decision-note":

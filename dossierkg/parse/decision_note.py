@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..records import Document, Problem, Section
+from ..records import Block, Document, Footnote, Problem, Section
 from .assemble import RawBlock, block_span, block_text, build_footnotes, find_references
 from .clean import normalise, piece_text
 from .layout import analyse
@@ -82,11 +82,8 @@ def parse(text: str, source: str, sha256: str) -> Document:
         r = owner.get(m.line)
         if r is not None:
             where.setdefault(m.number, []).append(f"section {r.label}")
-    from ..records import Footnote
     footnotes = [Footnote(f.number, f.text, f.span, f.line, f.url, f.publisher, f.date, f.title, f.reference,
                           tuple(dict.fromkeys(where.get(f.number, [])))) for f in footnotes]
-    for raw in raws:
-        raw.kind = "section"
     defined = {f.number for f in footnotes}
     for m in layout.markers:
         if m.number not in defined:
@@ -129,14 +126,5 @@ def _advices(text: str, layout, raws: list[RawBlock]) -> list[Section]:
 
 def _references(text, raws, sections, footnotes, problems):
     """Document references in the note's running text (letters, Kamerstukken)."""
-    as_blocks = []
-    for raw, sec in zip(raws, sections):
-        raw.kind = "section"
-    from ..records import Block
     blocks = [Block("section", r.label, (), s.text, s.span, r.line) for r, s in zip(raws, sections)]
-    pseudo = []
-    for r in raws:
-        r2 = RawBlock("section", r.label, (), r.line, r.lines, r.line_numbers)
-        pseudo.append(r2)
-    refs = find_references(text, pseudo, blocks, footnotes, None, problems)
-    return refs
+    return find_references(text, raws, blocks, footnotes, None, problems)

@@ -216,7 +216,7 @@ def _zone(lines: list[Line], a: int, b: int, expected: int, marker_seen: bool, l
 
 def _strip_markers(line: Line, state: dict, prev_body: str | None, markers: list[Marker], in_header: bool):
     """Return the line's pieces with footnote markers cut out; record the markers."""
-    text, base = line.body, line.body_start
+    text = line.body
     cuts: list[tuple[int, int, int]] = []
     if in_header:
         return _cut(line, cuts, markers)
