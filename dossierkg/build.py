@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Callable
 from rdflib import Literal, URIRef
 
 from .curation import load_instruments
-from .export import serialise_all, write_atomically
+from .export import clean_generations, publish, serialise_all, write_atomically
 from .iris import Minter
 from .links import curated_triples, derived_triples, organisation_triples, read_organisations
 from .mapping import map_document
@@ -26,7 +27,7 @@ from .provenance import activity_triples
 from .records import Document
 from .resolve import resolve
 from .reuse import Sentence, find_reuse, find_sentence_reuse, sentences, shingles
-from .store import load_store
+from .store import STORE_DIR, create_store
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
 Progress = Callable[[str, int, int], None]
@@ -213,9 +214,32 @@ def reuse_triples(minter: Minter, docs: list[Document], res, texts: dict[str, st
     return out
 
 
+def clean_leftovers(out: Path) -> list[Path]:
+    """What a stopped build left behind, all under hidden names: generations never switched to, temporary
+    links, cache entries being written, and the temporaries of earlier versions (`.dossier.trig.*`,
+    `.store.new`, `.store.old`). The next build removes them."""
+    if not out.is_dir():
+        return []
+    removed = clean_generations(out)
+    temps = [p for name in OUTPUTS.values() for p in out.glob(f".{name}.*")]
+    temps += list((out / ".cache").glob("*/.*.pickle.*")) if (out / ".cache").is_dir() else []
+    for path in temps:
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    for name in (f".{STORE_DIR}.new", f".{STORE_DIR}.old"):
+        if (out / name).is_dir():
+            shutil.rmtree(out / name, ignore_errors=True)
+            removed.append(out / name)
+    return removed
+
+
 def build(dossier: Path, out: Path, base: str | None = None, validate: bool = True,
           progress: Progress | None = None) -> Built:
-    """The whole build. Outputs are replaced only when every source was read; the store after the files."""
+    """The whole build. Outputs are replaced only when every source was read, and all at once (export.publish:
+    the files and the store are written into a new hidden generation, then one rename switches to it), so a
+    build stopped at any point leaves the previous build whole, or the new one."""
+    clean_leftovers(out)
     built = build_graph(read_sources(dossier), base, progress, dossier / "instruments.json", dossier / "links.csv",
                         cache=out / ".cache")
     if validate:
@@ -229,9 +253,9 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
     files = {out / name: data[fmt] for fmt, name in OUTPUTS.items()}
     if progress:
         progress("write", 1, 2)
-    write_atomically(files)
+    publish(out, {path.name: content for path, content in files.items()},
+            {STORE_DIR: lambda path: create_store(path, data["nq"], union=data["nt"])})
     built.written = sorted(files)
-    load_store(out, files[out / OUTPUTS["nq"]], union=data["nt"])
     if progress:
         progress("store", 1, 1)
     return built

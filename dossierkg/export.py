@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -183,6 +185,200 @@ def write_atomically(files: dict[Path, bytes]) -> None:
         for tmp, _ in temps:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+# --- a set of outputs replaced at once -------------------------------------------------------------------
+
+CURRENT = ".current"  # out/.current -> .gen.<id>: the generation users read
+GENERATION = ".gen."  # out/.gen.<id>/: one build's outputs
+
+
+def publish(out: Path, files: dict[str, bytes], folders: dict | None = None) -> list[Path]:
+    """Replace a set of outputs in `out` at once: files (name -> bytes) and folders (name -> a function that
+    creates the folder at the path it is given, e.g. a store).
+
+    Everything is written into a new hidden generation `out/.gen.<id>/` (files fsynced), then the link
+    `out/.current` is switched to it by one rename, and every `out/<name>` is a symbolic link
+    `<name> -> .current/<name>`. So a reader — or whoever looks after the process was killed at any point —
+    sees all the old outputs or all the new ones: never a missing, half-written or mixed set. Files of the
+    current generation that are not given are kept (hard-linked into the new one); the previous generation
+    is removed after the switch. Outputs from before (a regular file, a real folder) are first adopted into
+    a generation of their own, unchanged. Where symbolic links cannot be made, each file is replaced
+    atomically and each folder renamed into place (atomic one by one, not as a set)."""
+    folders = folders or {}
+    out.mkdir(parents=True, exist_ok=True)
+    names = sorted(set(files) | set(folders))
+    if not _symlinks_work(out):
+        return _publish_without_links(out, files, folders)
+    clean_generations(out)
+    previous = _current(out)
+    gen = out / f"{GENERATION}{uuid.uuid4().hex[:16]}"
+    gen.mkdir()
+    for name, data in files.items():
+        _write_synced(gen / name, data)
+    for name, make in folders.items():
+        make(gen / name)
+    if previous is not None:  # outputs not replaced stay
+        for child in previous.iterdir():
+            if child.name not in names and child.is_file() and not child.is_symlink():
+                _link_or_copy(child, gen / child.name)
+    _fsync_dir(gen)
+    _adopt(out, names)
+    _switch(out, gen)  # the one step from the old outputs to the new ones
+    _fsync_dir(out)
+    for name in sorted({p.name for p in gen.iterdir()}):
+        _ensure_link(out, name)
+    for old in out.glob(f"{GENERATION}*"):
+        if old != gen:
+            _remove(old)
+    return [out / n for n in names]
+
+
+def clean_generations(out: Path) -> list[Path]:
+    """Remove what a stopped `publish` left (generations never switched to, temporary links) and put back a
+    link that a stop during adoption left missing."""
+    current = _current(out)
+    removed = []
+    for path in list(out.glob(f"{GENERATION}*")) + list(out.glob(f"{CURRENT}.new")) + list(out.glob(".*.link")):
+        if current is not None and path == current:
+            continue
+        _remove(path)
+        removed.append(path)
+    if current is not None:
+        for child in current.iterdir():
+            if not (out / child.name).exists() and not (out / child.name).is_symlink():
+                _ensure_link(out, child.name)
+    return removed
+
+
+def _current(out: Path) -> Path | None:
+    link = out / CURRENT
+    if not link.is_symlink():
+        return None
+    target = out / os.readlink(link)
+    return target if target.is_dir() and target.parent == out else None
+
+
+def _symlinks_work(out: Path) -> bool:
+    probe = out / f"{CURRENT}.probe"
+    try:
+        if probe.is_symlink():
+            probe.unlink()
+        os.symlink(".", probe)
+        probe.unlink()
+        return True
+    except (OSError, NotImplementedError):
+        return False
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _symlink_replace(out: Path, name: str, target: str) -> None:
+    """out/<name> becomes a symbolic link to target, by one rename."""
+    tmp = out / f".{name}.link"
+    if tmp.is_symlink() or tmp.exists():
+        _remove(tmp)
+    os.symlink(target, tmp)
+    os.replace(tmp, out / name)
+
+
+def _switch(out: Path, gen: Path) -> None:
+    tmp = out / f"{CURRENT}.new"
+    if tmp.is_symlink() or tmp.exists():
+        _remove(tmp)
+    os.symlink(gen.name, tmp)
+    os.replace(tmp, out / CURRENT)
+
+
+def _ensure_link(out: Path, name: str) -> None:
+    path, want = out / name, f"{CURRENT}/{name}"
+    if path.is_symlink() and os.readlink(path) == want:
+        return
+    if path.is_dir() and not path.is_symlink():  # a real folder cannot be replaced by a rename: moved aside
+        aside = out / f"{GENERATION}{uuid.uuid4().hex[:16]}"
+        path.rename(aside)
+    _symlink_replace(out, name, want)
+
+
+def _adopt(out: Path, names: list[str]) -> None:
+    """Outputs from before generations (regular files, real folders, or links elsewhere) become a generation
+    of their own with the same content, so that switching to the new one is still one step."""
+    legacy = [n for n in names if (out / n).exists() and not ((out / n).is_symlink()
+                                                              and os.readlink(out / n) == f"{CURRENT}/{n}")]
+    if not legacy:
+        return
+    current = _current(out)
+    gen = out / f"{GENERATION}{uuid.uuid4().hex[:16]}"
+    gen.mkdir()
+    if current is not None:  # keep what the current generation has
+        for child in current.iterdir():
+            if child.is_file() and not child.is_symlink():
+                _link_or_copy(child, gen / child.name)
+            elif child.is_dir():
+                os.symlink(os.path.join("..", current.name, child.name), gen / child.name)
+    for name in legacy:
+        path = out / name
+        _remove(gen / name)
+        if path.is_file():
+            _link_or_copy(path.resolve(), gen / name)
+        elif path.is_dir():
+            os.symlink(os.path.relpath(path.resolve(), gen), gen / name)  # for now; moved in below
+    _switch(out, gen)
+    for name in legacy:
+        path, tmp = out / name, out / f".{name}.link"
+        _remove(tmp)
+        os.symlink(f"{CURRENT}/{name}", tmp)
+        if path.is_dir() and not path.is_symlink():
+            (gen / name).unlink()
+            path.rename(gen / name)  # until the next rename, <name> is missing: once, when adopting
+        os.replace(tmp, path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _publish_without_links(out: Path, files: dict[str, bytes], folders: dict) -> list[Path]:
+    write_atomically({out / name: data for name, data in files.items()})
+    for name, make in folders.items():
+        fresh, old, target = out / f".{name}.new", out / f".{name}.old", out / name
+        for leftover in (fresh, old):
+            _remove(leftover)
+        make(fresh)
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+        _remove(old)
+    return [out / n for n in sorted(set(files) | set(folders))]
 
 
 class UnreadableGraph(Exception):

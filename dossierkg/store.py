@@ -36,29 +36,26 @@ VIRTUOSO_DEFAULT_MAX_ROWS = 10000
 
 
 def load_store(out: Path, nquads: bytes, union: bytes | None = None) -> Path:
-    """Bulk-load N-Quads into a fresh store next to the current one, then swap it in.
+    """Bulk-load N-Quads into a new store and switch `out/store` to it in one step (export.publish): a reader
+    finds the old store or the new one, never none. The other outputs in `out` are kept."""
+    from .export import publish
 
-    `union` (N-Triples, each triple once) goes into the default graph: queries then read the union of the
-    named graphs as a set. (Oxigraph's union-default-graph mode is a bag: a triple stated in many graphs
-    comes back many times and joins multiply; measured 30x slower on 225k triples.)"""
-    target = out / STORE_DIR
-    fresh = out / f".{STORE_DIR}.new"
-    old = out / f".{STORE_DIR}.old"
-    for leftover in (fresh, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    store = ox.Store(str(fresh))
+    publish(out, {}, {STORE_DIR: lambda path: create_store(path, nquads, union)})
+    return out / STORE_DIR
+
+
+def create_store(path: Path, nquads: bytes, union: bytes | None = None) -> Path:
+    """A new store at `path` with the quads; `union` (N-Triples, each triple once) goes into the default graph:
+    queries then read the union of the named graphs as a set. (Oxigraph's union-default-graph mode is a bag:
+    a triple stated in many graphs comes back many times and joins multiply; measured 30x slower on 225k
+    triples.)"""
+    store = ox.Store(str(path))
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     if union is not None:
         store.bulk_load(union, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     del store
-    if target.exists():
-        target.rename(old)
-    fresh.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
-    return target
+    return path
 
 
 def open_store(out: Path, read_only: bool = True) -> ox.Store:
