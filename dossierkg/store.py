@@ -18,7 +18,6 @@ import ast
 import http.client
 import json
 import re
-import shutil
 import socket
 import urllib.error
 import urllib.parse
