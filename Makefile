@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench chaos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/audit_reuse.py --docs 1000
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/push.py
+
+# Hardening: >100,000 fuzzed inputs, kg build killed at 20 points, kg push under faults, hostile queries (~5 min)
+chaos: $(STAMP)
+	$(BIN)/python chaos/run.py
 
 clean:
 	rm -rf $(VENV)
