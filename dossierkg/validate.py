@@ -1,18 +1,21 @@
-"""SHACL validation with pySHACL: per named graph (shapes prepared once), returning a Report."""
+"""SHACL validation per named graph, returning a Report: the fast engine (dossierkg.fastshacl: the shapes compiled
+to SPARQL, run on Oxigraph over every graph at once) or pySHACL itself (engine="pyshacl"), with the same
+results."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from collections import OrderedDict, defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -36,6 +39,8 @@ class Report:
     conforms: bool
     results: list[Result] = field(default_factory=list)
     graph: Graph = field(default_factory=Graph)
+    fallback: dict = field(default_factory=dict)  # fast engine: graph name -> why pySHACL validated it
+    unsupported: dict = field(default_factory=dict)  # fast engine: shape -> why pySHACL validated it
 
     @property
     def violations(self) -> list[Result]:
@@ -78,14 +83,20 @@ def _template(text: str) -> re.Pattern:
 
 
 def _message(report_graph: Graph, result, shapes: Graph | None) -> str:
-    """The result's message in the preferred language, chosen deterministically.
-
-    pySHACL drops the language tag when it fills in a SPARQL constraint's message; the language is then
-    that of the constraint's template the text matches."""
+    """The result's message in the preferred language, chosen deterministically."""
     messages = [m for m in report_graph.objects(result, SH.resultMessage) if isinstance(m, Literal)]
     constraint = report_graph.value(result, SH.sourceConstraint)
-    templates = [t for t in shapes.objects(constraint, SH.message) if isinstance(t, Literal) and t.language] \
-        if shapes is not None and constraint is not None else []
+    templates = list(shapes.objects(constraint, SH.message)) if shapes is not None and constraint is not None else []
+    return pick_message(messages, templates)
+
+
+def pick_message(messages: list, templates: list) -> str:
+    """The message in the preferred language, chosen deterministically.
+
+    pySHACL drops the language tag when it fills in a SPARQL constraint's message; the language is then
+    that of the constraint's template (`templates`) the text matches."""
+    messages = [m for m in messages if isinstance(m, Literal)]
+    templates = [t for t in templates if isinstance(t, Literal) and t.language]
 
     def language(m: Literal) -> str:
         return m.language or next((t.language for t in templates if _template(str(t)).fullmatch(str(m))), "")
@@ -151,8 +162,19 @@ def _results(report_graph: Graph, graph_name: str | None, shapes: Graph | None =
     return out
 
 
-def validate_graph(data: Graph, shapes: Graph | None = None, graph_name: str | None = None) -> Report:
+ENGINES = ("fast", "pyshacl")
+
+
+def validate_graph(data: Graph, shapes: Graph | None = None, graph_name: str | None = None,
+                   engine: str = "fast") -> Report:
+    """Validate one graph. engine "fast" (compiled queries, dossierkg.fastshacl) or "pyshacl"."""
     shapes = shapes if shapes is not None else shapes_graph()
+    if engine == "fast":
+        report = _validate_fast([(s, p, o, graph_name) for s, p, o in data], shapes)
+        report.results = [replace(r, graph=graph_name) for r in report.results]
+        return report
+    if engine != "pyshacl":
+        raise ValueError(f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}")
     with _prepared_queries():
         conforms, report_graph, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
                                                    allow_warnings=True)
@@ -178,15 +200,25 @@ def _validate_named(data: Graph, shapes: Graph, name: str) -> Report:
     if key in _REPORTS:
         _REPORTS.move_to_end(key)
         return _REPORTS[key]
-    part = _REPORTS[key] = validate_graph(data, shapes, name)
+    part = _REPORTS[key] = validate_graph(data, shapes, name, engine="pyshacl")
     while len(_REPORTS) > _REPORTS_KEPT:
         _REPORTS.popitem(last=False)
     return part
 
 
-def validate_quads(quads, shapes: Graph | None = None) -> Report:
-    """Validate each named graph on its own (shapes only relate resources within one source's graph)."""
+def validate_quads(quads, shapes: Graph | None = None, engine: str = "fast", parallel: int | None = None,
+                   nquads: bytes | None = None) -> Report:
+    """Validate each named graph on its own (shapes only relate resources within one source's graph).
+
+    engine "fast" (default): every graph at once with the compiled queries (dossierkg.fastshacl), in `parallel`
+    threads (default: 2 on a machine with 2+ cores for large data); `nquads` may give the same quads already
+    serialised as N-Quads (what the build writes), which saves writing them anew. "pyshacl": pySHACL per graph.
+    Both give the same results."""
     shapes = shapes if shapes is not None else shapes_graph()
+    if engine == "fast":
+        return _validate_fast(quads, shapes, parallel, nquads)
+    if engine != "pyshacl":
+        raise ValueError(f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}")
     by_graph: dict[str, Graph] = defaultdict(Graph)
     for s, p, o, g in quads:
         by_graph[str(g)].add((s, p, o))
@@ -199,4 +231,63 @@ def validate_quads(quads, shapes: Graph | None = None) -> Report:
     return report
 
 
-__all__ = ["Report", "Result", "validate_graph", "validate_quads", "shapes_graph"]
+PARALLEL_FROM = 50_000  # quads: below this, a second thread for the queries is not worth starting
+
+
+def _validate_fast(quads, shapes: Graph, parallel: int | None = None, nquads: bytes | None = None) -> Report:
+    from . import fastshacl
+
+    quads = quads if isinstance(quads, list) else list(quads)
+    if parallel is None:
+        parallel = 2 if len(quads) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+    outcome = fastshacl.validate(quads, shapes, parallel, nquads)
+    report = Report(True, [], Graph())
+    rg = report.graph
+    reports: dict[str, BNode] = {}
+    failing: set[str] = set()
+    for f in outcome.findings:
+        constraint_messages = list(shapes.objects(f.constraint, SH.message)) if f.constraint is not None else []
+        severity = f.shape.severity
+        report.results.append(Result(SEVERITY_NAME.get(severity, str(severity).rsplit("#", 1)[-1]), str(f.focus),
+                                     str(f.path) if isinstance(f.path, URIRef) else None,
+                                     pick_message(f.messages, constraint_messages),
+                                     str(f.shape.node) if isinstance(f.shape.node, URIRef) else None, f.graph))
+        if severity not in (SH.Warning, SH.Info):
+            report.conforms = False
+            failing.add(f.graph)
+        node = BNode()
+        rg.add((reports.setdefault(f.graph, BNode()), SH.result, node))
+        rg.add((node, RDF.type, SH.ValidationResult))
+        rg.add((node, SH.focusNode, f.focus))
+        rg.add((node, SH.resultSeverity, severity))
+        rg.add((node, SH.sourceShape, f.shape.node))
+        rg.add((node, SH.sourceConstraintComponent, f.component))
+        if f.path is not None:
+            rg.add((node, SH.resultPath, f.path))
+            if isinstance(f.path, BNode):
+                for t in shapes.triples((f.path, None, None)):
+                    rg.add(t)
+        if f.value is not None:
+            rg.add((node, SH.value, f.value))
+        if f.constraint is not None:
+            rg.add((node, SH.sourceConstraint, f.constraint))
+        for m in f.messages:
+            rg.add((node, SH.resultMessage, m))
+    for name in outcome.graph_names:
+        if name in outcome.fallback:
+            continue
+        node = reports.get(name) or BNode()
+        rg.add((node, RDF.type, SH.ValidationReport))
+        rg.add((node, SH.conforms, Literal(name not in failing)))
+    for name, part in outcome.extra_reports:
+        report.conforms = report.conforms and part.conforms
+        report.results.extend(part.results)
+        rg += part.graph
+    report.fallback = dict(outcome.fallback)
+    report.unsupported = {str(k): v for k, v in outcome.unsupported.items()}
+    return report
+
+
+SEVERITY_NAME = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+__all__ = ["Report", "Result", "validate_graph", "validate_quads", "shapes_graph", "ENGINES"]

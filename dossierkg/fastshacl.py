@@ -1,0 +1,1895 @@
+"""Fast SHACL validation: the shapes compiled once into SPARQL queries, run over every named graph at once.
+
+pySHACL validates one named graph at a time and evaluates each constraint node by node in Python (~40 µs per
+triple, SPARQL-based constraints ~30x more). Here the shapes graph is compiled once into SPARQL SELECT
+queries, each wrapped in `GRAPH ?g { … }` so that one query answers for every named graph (the project
+validates each graph on its own, `validate.validate_quads`), and run on an in-memory Oxigraph store:
+
+- targets: `sh:targetClass` (with `rdfs:subClassOf*` in the data when the data has any), `sh:targetSubjectsOf`,
+  `sh:targetObjectsOf` and SPARQL targets (`sh:target [ sh:select … ]`, run as a subquery);
+- property shapes on an IRI or inverse path: min/max count, class, node kind, `sh:or` of class/datatype/node
+  kind shapes, `sh:in`, `sh:equals`, `sh:lessThanOrEquals`, `sh:uniqueLang`, qualified value shapes of one
+  class; node shapes: node kind, `sh:or` of `[sh:path p; sh:minCount n]` / class shapes;
+- SPARQL constraints (`sh:sparql [ sh:select … ]`): the SELECT, which pySHACL runs once per focus node with
+  `$this` pre-bound, runs once as a subquery joined with the focus nodes (allowed when `$this` is bound by the
+  query's own patterns and appears in no sub-select, MINUS or aggregate: then the join and the pre-binding
+  give the same rows).
+
+Oxigraph stores typed literals in canonical form (`"3"^^xsd:nonNegativeInteger` is stored as
+`"3"^^xsd:integer`, `"0.950"` as `"0.95"`), so the checks of a literal value on its own (datatype, pattern,
+length, ranges, `sh:in`, node kind, class) are made in Python while the data is loaded, on the very rdflib
+literals pySHACL sees, with pySHACL's own rules; the store is only asked which of the failing subjects are
+focus nodes. A named graph is handed to pySHACL instead when the store cannot represent it faithfully (a term
+Oxigraph rejects; two literals pySHACL tells apart but the store merges, where it matters; a literal whose
+lexical form the store changes or that is ill-typed, read by a SPARQL constraint), and a shape that uses
+anything else (an unsupported component, a constraint without sh:message) is validated by pySHACL on every
+graph; `Outcome.fallback` says which.
+
+The results are those pySHACL reports: the same focus node, path, severity, source shape, messages (a SPARQL
+constraint's message filled in as pySHACL fills it) and value, per named graph.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import queue
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+# ------------------------------------------------------------------------------------------------ vocabulary
+
+SH_IRI, SH_BLANK, SH_LITERAL = SH.IRI, SH.BlankNode, SH.Literal
+NODE_KINDS = {  # node kind -> (matches an IRI, a blank node, a literal)
+    SH.IRI: (True, False, False), SH.BlankNode: (False, True, False), SH.Literal: (False, False, True),
+    SH.BlankNodeOrIRI: (True, True, False), SH.BlankNodeOrLiteral: (False, True, True),
+    SH.IRIOrLiteral: (True, False, True),
+}
+COMPONENT = {
+    "datatype": SH.DatatypeConstraintComponent, "nodeKind": SH.NodeKindConstraintComponent,
+    "class": SH.ClassConstraintComponent, "or": SH.OrConstraintComponent, "pattern": SH.PatternConstraintComponent,
+    "minLength": SH.MinLengthConstraintComponent, "maxLength": SH.MaxLengthConstraintComponent,
+    "minInclusive": SH.MinInclusiveConstraintComponent, "maxInclusive": SH.MaxInclusiveConstraintComponent,
+    "in": SH.InConstraintComponent, "minCount": SH.MinCountConstraintComponent,
+    "maxCount": SH.MaxCountConstraintComponent, "equals": SH.EqualsConstraintComponent,
+    "lessThanOrEquals": SH.LessThanOrEqualsConstraintComponent, "uniqueLang": SH.UniqueLangConstraintComponent,
+    "qualifiedMin": SH.QualifiedMinCountConstraintComponent, "qualifiedMax": SH.QualifiedMaxCountConstraintComponent,
+    "sparql": SH.SPARQLConstraintComponent,
+}
+# Predicates of the sh: namespace a shape may carry without the compiler losing anything.
+DESCRIPTIVE = {SH.severity, SH.message, SH.name, SH.description, SH.order, SH.group, SH.deactivated,
+               SH.defaultValue}
+PROPERTY_PARAMETERS = DESCRIPTIVE | {
+    SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.pattern, SH.flags, SH.minLength,
+    SH.maxLength, SH.minInclusive, SH.maxInclusive, SH["in"], SH["or"], SH.equals, SH.lessThanOrEquals,
+    SH.uniqueLang, SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount}
+NODE_PARAMETERS = DESCRIPTIVE | {SH.targetClass, SH.target, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property,
+                                 SH.sparql, SH.nodeKind, SH["or"], SH.declare, SH.prefixes}
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+GRAPH_PREFIX = "urn:x-dossierkg-fastshacl:graph:"
+META = "urn:x-dossierkg-fastshacl:"
+TYPE = f"<{RDF.type}>"
+SUBCLASS_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+
+
+LOCAL_CHECKS = {"datatype", "nodeKind", "pattern", "minLength", "maxLength", "minInclusive", "maxInclusive", "in"}
+
+
+class Unsupported(Exception):
+    """A shape (or part of one) the compiler does not translate: pySHACL validates it."""
+
+
+# ------------------------------------------------------------------------------------------------ pySHACL's value rules
+
+def _value_string(v) -> str:
+    """pySHACL's string of a value node for sh:pattern and the length constraints."""
+    if isinstance(v, Literal):
+        if v.value is not None and (v.datatype in (None, RDF.langString, XSD.string)):
+            return str(v.value)
+        return str(v)
+    return str(v)
+
+
+def _datatype_ok(v, rule) -> bool:
+    """pySHACL's DatatypeConstraintComponent for one value node."""
+    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+
+    if not isinstance(v, Literal):
+        return False
+    datatype, lang = v.datatype, v.language
+    if datatype == rule:
+        if getattr(v, "ill_typed", None) is True:
+            return False
+        return DatatypeConstraintComponent._assert_actual_datatype(None, v, rule)
+    if rule == RDFS.Literal:
+        return True
+    if rule == RDFS.Datatype and datatype:
+        return True
+    if datatype is None and lang is None and rule == XSD.string:
+        return DatatypeConstraintComponent._assert_actual_datatype(None, v, rule)
+    if rule == RDF.langString and lang:
+        return DatatypeConstraintComponent._assert_actual_datatype(None, v, rule)
+    return False
+
+
+def _range_ok(v, bound: Literal, kind: str) -> bool:
+    """pySHACL's Min/MaxInclusiveConstraintComponent for one value node."""
+    from pyshacl.rdfutil.compare import compare_literal
+
+    if not isinstance(v, Literal):
+        return False
+    bound_is_string = isinstance(bound.value, str)
+    v_is_string = isinstance(v.value, str)
+    if bound_is_string != v_is_string:
+        return False
+    try:
+        cmp = compare_literal(v, bound)
+    except (TypeError, NotImplementedError):
+        return False
+    return cmp >= 0 if kind == "minInclusive" else cmp <= 0
+
+
+def _ltoe_fails(v, w) -> bool:
+    """pySHACL's LessThanOrEqualsConstraintComponent for one (value, compared value) pair (blank nodes excluded)."""
+    def plain(x):
+        if isinstance(x, URIRef):
+            return str(x), True
+        if isinstance(x, Literal) and isinstance(x.value, str):
+            return x.value, True
+        return x, False
+    a, a_str = plain(v)
+    b, b_str = plain(w)
+    if a_str != b_str:
+        return True
+    return not a <= b
+
+
+@dataclass(eq=False)
+class Check:
+    """A constraint on each value node on its own: a result per failing value node."""
+
+    kind: str  # datatype | nodeKind | class | or | pattern | minLength | maxLength | minInclusive | maxInclusive | in
+    param: object
+    members: tuple = ()  # sh:or: (kind, param) per member shape
+
+    @property
+    def component(self) -> URIRef:
+        return COMPONENT[self.kind]
+
+    def value_ok(self, v) -> bool:
+        """The check on a value node that is a literal, an IRI or a blank node, as pySHACL makes it; sh:class (and
+        sh:or of classes) only for literals (which are never instances)."""
+        k, p = self.kind, self.param
+        if k == "datatype":
+            return _datatype_ok(v, p)
+        if k == "nodeKind":
+            iri, blank, literal = NODE_KINDS[p]
+            return literal if isinstance(v, Literal) else blank if isinstance(v, BNode) else iri
+        if k == "class":
+            if isinstance(v, Literal):
+                return False
+            raise AssertionError("sh:class of a resource is checked in the store")
+        if k == "or":
+            if not isinstance(v, Literal):
+                raise AssertionError("sh:or of a resource is checked in the store")
+            return any(Check(mk, mp).value_ok(v) for mk, mp in self.members if mk != "class")
+        if k == "pattern":
+            if isinstance(v, BNode):
+                return False
+            s = _value_string(v)
+            return bool(p.match(s) or p.search(s))
+        if k in ("minLength", "maxLength"):
+            if k == "minLength" and p == 0:
+                return True
+            if isinstance(v, BNode):
+                return False
+            n = len(_value_string(v))
+            return n >= p if k == "minLength" else n <= p
+        if k in ("minInclusive", "maxInclusive"):
+            return _range_ok(v, p, k)
+        if k == "in":
+            return v in p
+        raise AssertionError(k)
+
+    def resource_condition(self, v: str, class_path: str) -> str | None:
+        """A SPARQL expression, true when the check fails for the IRI or blank node `v`; None when the value must
+        be checked in Python (the string constraints of an IRI)."""
+        k, p = self.kind, self.param
+        if k == "datatype" or k in ("minInclusive", "maxInclusive"):
+            return "true"
+        if k == "nodeKind":
+            iri, blank, _ = NODE_KINDS[p]
+            ok = [f"isIRI({v})"] * iri + [f"isBlank({v})"] * blank
+            return f"!({' || '.join(ok)})" if ok else "true"
+        if k == "class":
+            return f"NOT EXISTS {{ {v} {class_path} <{p}> }}"
+        if k == "or":
+            ok = []
+            for mk, mp in self.members:
+                if mk == "class":
+                    ok.append(f"EXISTS {{ {v} {class_path} <{mp}> }}")
+                elif mk == "nodeKind":
+                    iri, blank, _ = NODE_KINDS[mp]
+                    ok += [f"isIRI({v})"] * iri + [f"isBlank({v})"] * blank
+            return f"!({' || '.join(ok)})" if ok else "true"
+        if k == "in":
+            terms = [t for t in p if not isinstance(t, Literal)]
+            return f"!({' || '.join(f'sameTerm({v}, {_sparql_term(t)})' for t in terms)})" if terms else "true"
+        if k in ("pattern", "minLength", "maxLength"):
+            return f"(isBlank({v}) || isIRI({v}))" if not (k == "minLength" and p == 0) else "false"
+        raise AssertionError(k)
+
+    @property
+    def python_for_resources(self) -> bool:
+        return self.kind in ("pattern", "minLength", "maxLength")
+
+
+def _sparql_term(t) -> str:
+    if isinstance(t, URIRef):
+        return f"<{t}>"
+    if isinstance(t, BNode):
+        raise Unsupported("blank node in a constraint parameter")
+    return t.n3()
+
+
+# ------------------------------------------------------------------------------------------------ the compiled shapes
+
+@dataclass
+class SparqlConstraint:
+    node: object
+    select: str
+    prefixes: dict
+    variables: list  # projected, in order (this, value, path, …)
+    messages: list
+    text: str  # the query, for what it reads
+    predicates: frozenset  # IRIs it mentions (an over-approximation of the predicates it reads)
+    datatype_sensitive: bool
+
+
+@dataclass(eq=False)
+class Shape:
+    node: object
+    index: int
+    severity: URIRef
+    messages: list
+    path: object = None  # property shapes: the sh:path node
+    predicate: URIRef | None = None
+    inverse: bool = False
+    checks: list = field(default_factory=list)
+    min_count: int | None = None
+    max_count: int | None = None
+    equals: list = field(default_factory=list)
+    less_or_equal: list = field(default_factory=list)
+    unique_lang: bool = False
+    qualified: list = field(default_factory=list)  # (class, min, max)
+    # node shapes
+    classes: list = field(default_factory=list)
+    subjects_of: list = field(default_factory=list)
+    objects_of: list = field(default_factory=list)
+    target_selects: list = field(default_factory=list)  # (select text, prefixes)
+    properties: list = field(default_factory=list)
+    node_kind: URIRef | None = None
+    node_or: list = field(default_factory=list)  # list of alternatives: each a list of (kind, param)
+    sparql: list = field(default_factory=list)
+
+    @property
+    def sparql_path(self) -> str:
+        return f"^<{self.predicate}>" if self.inverse else f"<{self.predicate}>"
+
+    @property
+    def severity_name(self) -> str:
+        return SEVERITY_NAMES.get(self.severity, str(self.severity).rsplit("#", 1)[-1])
+
+
+@dataclass
+class Program:
+    node_shapes: list
+    property_shapes: list
+    unsupported: dict  # node shape -> reason
+    shapes: Graph
+    checks_by_predicate: dict  # predicate IRI (str) -> [(property shape index, check index)]
+    literal_predicates: dict  # predicate IRI (str) -> index, for the predicates a literal check reads
+    guarded: list  # (name, predicates, datatype sensitive, kind): where merged/changed literals would matter
+    parents: dict = field(default_factory=dict)  # property shape index -> node shapes that have it
+    resource_checks: dict = field(default_factory=dict)  # predicate -> (fail for any IRI, any blank node, per IRI)
+
+
+def _one(g: Graph, s, p):
+    values = list(g.objects(s, p))
+    if len(values) > 1:
+        raise Unsupported(f"more than one {p}")
+    return values[0] if values else None
+
+
+def _int(node) -> int:
+    if not isinstance(node, Literal) or not isinstance(node.value, int) or isinstance(node.value, bool):
+        raise Unsupported("not an integer")
+    return int(node.value)
+
+
+def _check_keys(g: Graph, node, allowed: set) -> None:
+    for p in set(g.predicates(node, None)):
+        if str(p).startswith(str(SH)) and p not in allowed:
+            raise Unsupported(f"{p.n3(g.namespace_manager)} is not compiled")
+    deactivated = _one(g, node, SH.deactivated)
+    if deactivated is not None and not (isinstance(deactivated, Literal) and deactivated.value is False):
+        raise Unsupported("sh:deactivated")
+
+
+def _prefixes(g: Graph, node) -> dict:
+    out = {}
+    for ontology in g.objects(node, SH.prefixes):
+        for d in g.objects(ontology, SH.declare):
+            prefix, ns = g.value(d, SH.prefix), g.value(d, SH.namespace)
+            if prefix is None or ns is None:
+                raise Unsupported("incomplete sh:declare")
+            out[str(prefix)] = str(ns)
+    return out
+
+
+def _member(g: Graph, node) -> tuple:
+    """A member of an sh:or or a qualified value shape: one class, datatype or node kind."""
+    keys = {p for p in g.predicates(node, None) if p != RDF.type}
+    if keys == {SH["class"]}:
+        return "class", _one(g, node, SH["class"])
+    if keys == {SH.datatype}:
+        return "datatype", _one(g, node, SH.datatype)
+    if keys == {SH.nodeKind}:
+        kind = _one(g, node, SH.nodeKind)
+        if kind not in NODE_KINDS:
+            raise Unsupported("unknown node kind")
+        return "nodeKind", kind
+    raise Unsupported("sh:or member other than one sh:class, sh:datatype or sh:nodeKind")
+
+
+def _severity_and_messages(g: Graph, node, shape_kind: str) -> tuple:
+    severity = next(iter(set(g.objects(node, SH.severity))), SH.Violation)
+    messages = [m for m in g.objects(node, SH.message)]
+    return severity, messages
+
+
+SELECT_START = re.compile(r"^\s*SELECT\b", re.I)
+
+
+def _analyse_select(text: str, prefixes: dict, need_this: bool) -> list:
+    """The projected variables of a SELECT; Unsupported unless running it once as a subquery joined with the focus
+    nodes gives the rows pySHACL gets by pre-binding $this per focus node."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    if not SELECT_START.match(text):
+        raise Unsupported("a SPARQL query with a prologue or not a SELECT")
+    try:
+        query = prepareQuery(text, initNs=prefixes)
+    except Exception as exc:  # noqa: BLE001 - pySHACL would fail on it too; leave it to pySHACL
+        raise Unsupported(f"SPARQL query rdflib cannot parse: {exc}") from None
+    names = [str(v) for v in query.algebra.PV]
+    if not need_this:
+        if "this" not in names:
+            raise Unsupported("SPARQL target without ?this")
+        return names
+    if "this" not in names:
+        raise Unsupported("SPARQL constraint that does not select $this")
+    if "this" not in _bound(query.algebra["p"]):
+        raise Unsupported("SPARQL constraint whose patterns do not bind $this")
+    return names
+
+
+def _vars_in(node) -> set:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    out = set()
+    if isinstance(node, Variable):
+        out.add(str(node))
+    elif isinstance(node, CompValue):
+        for v in node.values():
+            out |= _vars_in(v)
+    elif isinstance(node, (list, tuple, set)):
+        for v in node:
+            out |= _vars_in(v)
+    return out
+
+
+def _bound(node) -> set:
+    """Variables bound in every solution of an rdflib algebra pattern; Unsupported for what pre-binding $this
+    would change (sub-selects, MINUS, VALUES or aggregates that mention it)."""
+    from rdflib.term import Variable
+
+    name = node.name
+    if name in ("Project", "Distinct", "Reduced", "Slice", "OrderBy", "Filter"):
+        if name == "Project" and "this" in _vars_in(node["p"]) and not any(str(v) == "this" for v in node["PV"]):
+            raise Unsupported("$this in a sub-select that does not project it")
+        return _bound(node["p"])
+    if name == "Extend":
+        return _bound(node["p"]) | {str(node["var"])}
+    if name == "BGP":
+        out = set()
+        for t in node["triples"]:
+            out |= {str(x) for x in t if isinstance(x, Variable)}
+            if not isinstance(t[1], (URIRef, Variable)):  # a property path: its ends are bound
+                pass
+        return out
+    if name == "Join":
+        return _bound(node["p1"]) | _bound(node["p2"])
+    if name == "LeftJoin":
+        _bound(node["p2"])
+        return _bound(node["p1"])
+    if name == "Union":
+        return _bound(node["p1"]) & _bound(node["p2"])
+    if name == "Graph":
+        raise Unsupported("GRAPH in a SPARQL constraint")
+    if name == "Minus":
+        if "this" in _vars_in(node["p2"]):
+            raise Unsupported("$this in MINUS")
+        return _bound(node["p1"])
+    if name == "ToMultiSet":
+        if "this" in _vars_in(node["p"]):
+            raise Unsupported("$this in a sub-select or VALUES")
+        return _bound(node["p"]) if hasattr(node["p"], "name") and node["p"].name != "values" else set()
+    if name in ("Group", "AggregateJoin"):
+        raise Unsupported("aggregates in a SPARQL constraint")
+    if name == "values":
+        return set()
+    raise Unsupported(f"SPARQL algebra {name}")
+
+
+def _terms_of(query) -> tuple[frozenset, bool]:
+    """The IRIs a parsed query mentions (a superset of the predicates it reads), and whether a triple pattern
+    has a variable as its predicate."""
+    from rdflib.paths import Path
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    iris: set = set()
+    variable_predicate = False
+
+    def walk(node):
+        nonlocal variable_predicate
+        if isinstance(node, URIRef):
+            iris.add(str(node))
+        elif isinstance(node, Path):
+            for attr in ("args", "arg", "path"):
+                sub = getattr(node, attr, None)
+                if sub is not None:
+                    walk(sub)
+        elif isinstance(node, CompValue):
+            if node.name in ("BGP", "TriplesBlock"):
+                triples = node.get("triples") or []
+                flat = [x for t in triples for x in (t if isinstance(t, (list, tuple)) else [t])]
+                for i in range(1, len(flat), 3):
+                    if isinstance(flat[i], Variable):
+                        variable_predicate = True
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, dict):
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, (list, tuple, set)):
+            for v in node:
+                walk(v)
+
+    walk(query.algebra)
+    return frozenset(iris), variable_predicate
+
+
+def _compile_sparql_constraint(g: Graph, node) -> SparqlConstraint:
+    _check_keys(g, node, DESCRIPTIVE | {SH.select, SH.prefixes})
+    if g.value(node, SH.ask) is not None:
+        raise Unsupported("sh:ask")
+    selects = list(g.objects(node, SH.select))
+    if len(selects) != 1 or not isinstance(selects[0], Literal):
+        raise Unsupported("a SPARQL constraint without exactly one sh:select")
+    text = str(selects[0])
+    if re.search(r"\$(PATH|currentShape|shapesGraph)\b", text):
+        raise Unsupported("$PATH, $currentShape or $shapesGraph in a SPARQL constraint")
+    prefixes = _prefixes(g, node)
+    variables = _analyse_select(text, prefixes, need_this=True)
+    if "failure" in variables:
+        raise Unsupported("?failure in a SPARQL constraint")
+    from rdflib.plugins.sparql import prepareQuery
+
+    predicates, variable_predicate = _terms_of(prepareQuery(text, initNs=prefixes))
+    if variable_predicate:
+        predicates = frozenset(["*"])
+    messages = list(g.objects(node, SH.message))
+    return SparqlConstraint(node, text, prefixes, variables, messages, text, predicates,
+                            bool(re.search(r"\b(DATATYPE|STRDT|sameTerm)\s*\(", text, re.I)))
+
+
+def _compile_property(g: Graph, node, index: int) -> Shape:
+    _check_keys(g, node, PROPERTY_PARAMETERS)
+    severity, messages = _severity_and_messages(g, node, "property")
+    if not messages:
+        raise Unsupported("a property shape without sh:message (pySHACL makes a generic one)")
+    path = _one(g, node, SH.path)
+    shape = Shape(node, index, severity, messages, path=path)
+    if isinstance(path, URIRef):
+        shape.predicate = path
+    elif isinstance(path, BNode) and set(g.predicate_objects(path)) and \
+            {p for p, _ in g.predicate_objects(path)} == {SH.inversePath} and \
+            isinstance(g.value(path, SH.inversePath), URIRef):
+        shape.predicate, shape.inverse = g.value(path, SH.inversePath), True
+    else:
+        raise Unsupported("a path other than an IRI or the inverse of one")
+    n = _one(g, node, SH.minCount)
+    shape.min_count = _int(n) if n is not None else None
+    n = _one(g, node, SH.maxCount)
+    shape.max_count = _int(n) if n is not None else None
+    datatype = _one(g, node, SH.datatype)
+    if datatype is not None:
+        shape.checks.append(Check("datatype", datatype))
+    kind = _one(g, node, SH.nodeKind)
+    if kind is not None:
+        if kind not in NODE_KINDS:
+            raise Unsupported("unknown node kind")
+        shape.checks.append(Check("nodeKind", kind))
+    for c in g.objects(node, SH["class"]):
+        if not isinstance(c, URIRef):
+            raise Unsupported("sh:class that is not an IRI")
+        shape.checks.append(Check("class", c))
+    patterns = list(g.objects(node, SH.pattern))
+    if patterns:
+        flags = _one(g, node, SH.flags)
+        re_flags = 0
+        if flags:
+            f = str(flags.value).lower()
+            re_flags |= (re.I if "i" in f else 0) | (re.M if "m" in f else 0)
+        for p in patterns:
+            if not isinstance(p, Literal):
+                raise Unsupported("sh:pattern that is not a literal")
+            source = str(p.value) if p.value is not None and len(p.value) > 1 else str(p)
+            shape.checks.append(Check("pattern", re.compile(source, re_flags)))
+    for key in ("minLength", "maxLength"):
+        n = _one(g, node, SH[key])
+        if n is not None:
+            shape.checks.append(Check(key, _int(n)))
+    for key in ("minInclusive", "maxInclusive"):
+        for m in g.objects(node, SH[key]):
+            if not isinstance(m, Literal):
+                raise Unsupported(f"sh:{key} that is not a literal")
+            shape.checks.append(Check(key, m))
+    for lst in g.objects(node, SH["in"]):
+        shape.checks.append(Check("in", frozenset(g.items(lst))))
+        for t in g.items(lst):
+            _sparql_term(t)
+    for lst in g.objects(node, SH["or"]):
+        members = tuple(_member(g, m) for m in g.items(lst))
+        if not members:
+            raise Unsupported("empty sh:or")
+        shape.checks.append(Check("or", None, members))
+    for key, target in ((SH.equals, shape.equals), (SH.lessThanOrEquals, shape.less_or_equal)):
+        for other in g.objects(node, key):
+            if not isinstance(other, URIRef):
+                raise Unsupported("sh:equals / sh:lessThanOrEquals that is not an IRI")
+            target.append(other)
+    unique = _one(g, node, SH.uniqueLang)
+    if unique is not None:
+        if not isinstance(unique, Literal) or not isinstance(unique.value, bool):
+            raise Unsupported("sh:uniqueLang that is not a boolean")
+        shape.unique_lang = unique.value
+    for qvs in g.objects(node, SH.qualifiedValueShape):
+        kind, param = _member(g, qvs)
+        if kind != "class":
+            raise Unsupported("a qualified value shape other than one sh:class")
+        if g.value(node, SH.qualifiedValueShapesDisjoint) is not None:
+            raise Unsupported("sh:qualifiedValueShapesDisjoint")
+        lo, hi = _one(g, node, SH.qualifiedMinCount), _one(g, node, SH.qualifiedMaxCount)
+        shape.qualified.append((param, _int(lo) if lo is not None else None, _int(hi) if hi is not None else None))
+    if shape.inverse:
+        for c in shape.checks:  # the values are subjects: no literals, every check is made in the store
+            pass
+    return shape
+
+
+def _node_or_member(g: Graph, node) -> tuple:
+    keys = {p for p in g.predicates(node, None) if p != RDF.type}
+    if keys == {SH.path, SH.minCount} and isinstance(g.value(node, SH.path), URIRef):
+        return "minCount", (g.value(node, SH.path), _int(g.value(node, SH.minCount)))
+    if keys == {SH["class"]} and isinstance(g.value(node, SH["class"]), URIRef):
+        return "class", g.value(node, SH["class"])
+    raise Unsupported("node-level sh:or member other than [sh:path p; sh:minCount n] or [sh:class C]")
+
+
+def _compile_node(g: Graph, node, index: int, property_index: dict) -> Shape:
+    _check_keys(g, node, NODE_PARAMETERS)
+    severity, messages = _severity_and_messages(g, node, "node")
+    shape = Shape(node, index, severity, messages)
+    if (node, RDF.type, RDFS.Class) in g or (node, RDF.type, URIRef(str(RDFS) + "Class")) in g:
+        raise Unsupported("implicit class target")
+    if g.value(node, SH.targetNode) is not None:
+        raise Unsupported("sh:targetNode")
+    for c in g.objects(node, SH.targetClass):
+        if not isinstance(c, URIRef):
+            raise Unsupported("sh:targetClass that is not an IRI")
+        shape.classes.append(c)
+    shape.subjects_of = [p for p in g.objects(node, SH.targetSubjectsOf)]
+    shape.objects_of = [p for p in g.objects(node, SH.targetObjectsOf)]
+    for t in g.objects(node, SH.target):
+        selects = list(g.objects(t, SH.select))
+        if len(selects) != 1 or set(g.objects(t, RDF.type)) - {SH.SPARQLTarget}:
+            raise Unsupported("a target other than a SPARQL target")
+        prefixes = _prefixes(g, t)
+        _analyse_select(str(selects[0]), prefixes, need_this=False)
+        shape.target_selects.append((str(selects[0]), prefixes))
+    kind = _one(g, node, SH.nodeKind)
+    if kind is not None:
+        if kind not in NODE_KINDS:
+            raise Unsupported("unknown node kind")
+        shape.node_kind = kind
+    for lst in g.objects(node, SH["or"]):
+        shape.node_or.append([_node_or_member(g, m) for m in g.items(lst)])
+    if (shape.node_kind is not None or shape.node_or) and not messages:
+        raise Unsupported("a node shape with constraints but no sh:message")
+    for ps in g.objects(node, SH.property):
+        if ps not in property_index:
+            raise Unsupported(f"property shape {ps}: {property_index.get(('error', ps), 'not compiled')}")
+        shape.properties.append(property_index[ps])
+    for c in g.objects(node, SH.sparql):
+        shape.sparql.append(_compile_sparql_constraint(g, c))
+    return shape
+
+
+_PROGRAMS: dict = {}
+_programs_lock = threading.Lock()
+
+
+def compile_shapes(shapes: Graph) -> Program:
+    """The shapes graph compiled (once per shapes graph: kept by identity and size)."""
+    key = (id(shapes), len(shapes))
+    with _programs_lock:
+        if key in _PROGRAMS:
+            return _PROGRAMS[key]
+    program = _compile(shapes)
+    with _programs_lock:
+        _PROGRAMS[key] = program
+    return program
+
+
+TARGETS = (SH.targetClass, SH.target, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+
+
+def _compile(g: Graph) -> Program:
+    unsupported: dict = {}
+    if any(g.subjects(RDF.type, SH.ConstraintComponent)) or any(g.subjects(SH.rule, None)) \
+            or any(g.subjects(SH.js, None)) or any(g.subjects(SH.expression, None)):
+        everything = "custom constraint components, rules, JavaScript or expressions in the shapes"
+        nodes = {s for p in TARGETS for s in g.subjects(p, None)}
+        return Program([], [], {n: everything for n in nodes}, g, {}, {}, [])
+    property_index: dict = {}
+    property_shapes: list = []
+    for ps in sorted(set(g.objects(None, SH.property)), key=str):
+        try:
+            shape = _compile_property(g, ps, len(property_shapes))
+        except Unsupported as exc:
+            property_index[("error", ps)] = str(exc)
+            continue
+        property_index[ps] = shape
+        property_shapes.append(shape)
+    node_shapes = []
+    for node in sorted({s for p in TARGETS for s in g.subjects(p, None)}, key=str):
+        if (node, SH.path, None) in g:
+            unsupported[node] = "a property shape with targets"
+            continue
+        deactivated = g.value(node, SH.deactivated)
+        if isinstance(deactivated, Literal) and deactivated.value is True:
+            continue
+        try:
+            node_shapes.append(_compile_node(g, node, len(node_shapes), property_index))
+        except Unsupported as exc:
+            unsupported[node] = str(exc)
+    used = {id(ps) for ns in node_shapes for ps in ns.properties}
+    property_shapes = [ps for ps in property_shapes if id(ps) in used]
+    for i, ps in enumerate(property_shapes):
+        ps.index = i
+    parents = {ps.index: [ns for ns in node_shapes if any(p is ps for p in ns.properties)] for ps in property_shapes}
+    checks_by_predicate: dict = defaultdict(list)
+    for ps in property_shapes:
+        if ps.inverse:
+            continue
+        for i, check in enumerate(ps.checks):
+            checks_by_predicate[str(ps.predicate)].append((ps.index, i))
+    literal_predicates = {p: i for i, p in enumerate(sorted(checks_by_predicate))}
+    resource_checks: dict = {}
+    some_iri, some_blank = URIRef("urn:x-dossierkg-fastshacl:an-iri"), BNode()
+    for pred, pairs in checks_by_predicate.items():
+        iri_fail, blank_fail, per_iri = [], [], []
+        for ps_index, ci in pairs:
+            check = property_shapes[ps_index].checks[ci]
+            if check.kind not in LOCAL_CHECKS:
+                continue
+            if not check.value_ok(some_blank):
+                blank_fail.append((ps_index, ci))
+            if check.kind in ("in", "pattern", "minLength", "maxLength"):
+                per_iri.append((ps_index, ci, check))
+            elif not check.value_ok(some_iri):
+                iri_fail.append((ps_index, ci))
+        if iri_fail or blank_fail or per_iri:
+            resource_checks[pred] = (tuple(iri_fail), tuple(blank_fail), per_iri)
+    guarded = []
+    for ns in node_shapes:
+        for c in ns.sparql:
+            guarded.append((f"sparql {c.node}", c.predicates, c.datatype_sensitive, "graph"))
+        for ps in ns.properties:
+            for other in ps.equals:
+                guarded.append((f"equals {ps.node}", frozenset({str(ps.predicate), str(other)}), True, "subject"))
+    return Program(node_shapes, property_shapes, unsupported, g, dict(checks_by_predicate), literal_predicates,
+                   guarded, parents, resource_checks)
+
+
+# ------------------------------------------------------------------------------------------------ loading the data
+
+@dataclass
+class Loaded:
+    store: ox.Store
+    graph_names: list  # index -> the graph's name (str of the rdflib graph term)
+    graph_nodes: list  # index -> ox.NamedNode standing for it in the store
+    candidates: dict  # (graph index, subject key, property shape index, check index) -> set of value keys
+    subjects: dict  # subject key -> (rdflib term, ox term)
+    literals: list  # literal id -> rdflib Literal
+    fallback: dict  # graph index -> why pySHACL validates it
+    subclasses: bool
+    canonical: dict = field(default_factory=dict)  # ox literal as stored -> rdflib literal (unique ones)
+    blank_nodes: bool = False  # any blank node in the data
+    values: dict = field(default_factory=dict)  # value key of a failing IRI or blank node -> rdflib term
+
+    def value(self, key):
+        return self.literals[key] if isinstance(key, int) else self.values[key]
+
+
+class _Conversion(Exception):
+    pass
+
+
+def _to_ox_literal(lit: Literal):
+    if lit.language:
+        return ox.Literal(str(lit), language=lit.language)
+    if lit.datatype is not None:
+        return ox.Literal(str(lit), datatype=ox.NamedNode(str(lit.datatype)))
+    return ox.Literal(str(lit))
+
+
+def _term(t, lit_ox, lit_ids):
+    if type(t) is URIRef:
+        return ox.NamedNode(str.__str__(t))
+    if type(t) is BNode:
+        return ox.BlankNode(str.__str__(t))
+    if type(t) is Literal:
+        return lit_ox[lit_ids[t]]
+    raise _Conversion(f"a {type(t).__name__} term")
+
+
+class _Loader(threading.Thread):
+    """Loads N-Quads chunks into the store while the caller goes on (Oxigraph's parser releases the GIL)."""
+
+    def __init__(self, store: ox.Store):
+        super().__init__(daemon=True)
+        self.store = store
+        self.chunks: queue.Queue = queue.Queue(maxsize=3)
+        self.error: Exception | None = None
+
+    def run(self) -> None:
+        while True:
+            data = self.chunks.get()
+            if data is None:
+                return
+            if self.error is None:
+                try:
+                    self.store.load(data, format=ox.RdfFormat.N_QUADS)
+                except Exception as exc:  # noqa: BLE001 - reported by finish()
+                    self.error = exc
+
+    def finish(self) -> None:
+        self.chunks.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+
+CHUNK = 50_000  # quads per N-Quads chunk handed to the loading thread
+
+
+def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
+    """The quads in an in-memory Oxigraph store, with the checks of each value on its own made on the way.
+
+    The quads are written as N-Quads, chunk by chunk, for a thread that loads them meanwhile (each named graph
+    under a stand-in IRI; quads with blank nodes are added as terms, which keeps their labels). `nquads`: the
+    same quads already serialised (named graphs only, no blank nodes), loaded as they are."""
+    store = ox.Store()
+    loader = _Loader(store)
+    loader.start()
+    text = nquads is None
+    if not text:
+        loader.chunks.put(nquads)
+    graph_ids: dict = {}  # id(graph term) -> index
+    graph_by_name: dict = {}  # name -> index
+    graph_names: list = []
+    graph_nodes: list = []
+    graph_text: list = []
+    nt: dict = {}  # IRI -> its N-Triples text
+    bnodes: dict = {}
+    lit_ids: dict = {}
+    literals: list = []
+    lit_ox: list = []
+    lit_nt: list = []
+    fallback: dict = {}
+    shapes = program.property_shapes
+    pred_index = program.literal_predicates
+    pred_checks = {i: [(ps, ci, shapes[ps].checks[ci]) for ps, ci in program.checks_by_predicate[p]]
+                   for p, i in pred_index.items()}
+    resource_checks = program.resource_checks  # predicate -> (fails for any IRI, for any blank node, per IRI)
+    iri_cache: dict = {}
+    seen_pairs: dict = {}  # (predicate index, literal id) -> (failing checks, graph indexes)
+    candidates: dict = defaultdict(set)
+    subjects: dict = {}
+    values: dict = {}
+    term_quads: list = []  # quads with blank nodes, as Oxigraph terms
+    parts: list = []
+    append = parts.append
+    sstr = str.__str__
+    nt_get = nt.get
+    lget = lit_ids.get
+    gget = graph_ids.get
+    rget = resource_checks.get
+    pget = pred_index.get
+    spget = seen_pairs.get
+    no_failures = ()
+    count = 0
+
+    def iri_text(k: str) -> str:
+        text_ = nt[k] = str(ox.NamedNode(k))
+        return text_
+
+    def new_graph(g) -> int:
+        name = str(g)
+        gi = graph_by_name.get(name)
+        if gi is None:
+            gi = graph_by_name[name] = len(graph_names)
+            graph_names.append(name)
+            if text:
+                node = ox.NamedNode(f"{GRAPH_PREFIX}{gi}")
+            elif type(g) is URIRef:
+                node = ox.NamedNode(name)
+            else:
+                raise _Conversion("a graph that is not an IRI")
+            graph_nodes.append(node)
+            graph_text.append(str(node))
+        graph_ids[id(g)] = gi
+        return gi
+
+    def fail(gi, s, failures, key, value):
+        sk = sstr(s) if type(s) is URIRef else "_:" + sstr(s)
+        if sk not in subjects:
+            if type(s) not in (URIRef, BNode):
+                raise _Conversion(f"a {type(s).__name__} subject")
+            subjects[sk] = (s, ox.NamedNode(sk) if type(s) is URIRef else ox.BlankNode(sstr(s)))
+        if not isinstance(key, int):
+            values[key] = value
+        for ps, ci in failures:
+            candidates[(gi, sk, ps, ci)].add(key)
+
+    predicates: dict = {}  # id(predicate term) -> (IRI, index, literal checks index or None, resource checks, N-Triples)
+    by_iri: dict = {}
+    pinfo = predicates.get
+
+    def predicate(p):
+        if type(p) is not URIRef:
+            raise _Conversion(f"a {type(p).__name__} predicate")
+        pk = sstr(p)
+        info = by_iri.get(pk)
+        if info is None:
+            info = by_iri[pk] = (pk, len(by_iri), pget(pk), rget(pk), nt_get(pk) or iri_text(pk))
+        predicates[id(p)] = info
+        return info
+
+    for s, p, o, g in quads:
+        gi = gget(id(g))
+        if gi is None:
+            try:
+                gi = new_graph(g)
+            except (_Conversion, ValueError):
+                if not text:
+                    loader.finish()
+                    return load(quads, program)
+                raise
+        try:
+            info = pinfo(id(p)) or predicate(p)
+            to = type(o)
+            if to is Literal:
+                lid = lget(o)
+                if lid is None:
+                    lid = lit_ids[o] = len(literals)
+                    literals.append(o)
+                    lo = _to_ox_literal(o)
+                    lit_ox.append(lo)
+                    lit_nt.append(str(lo))
+                pair = (info[1], lid)
+                entry = spget(pair)
+                if entry is None:
+                    pi = info[2]
+                    failures = no_failures if pi is None else tuple(
+                        (ps, ci) for ps, ci, check in pred_checks[pi] if not check.value_ok(o))
+                    entry = seen_pairs[pair] = (failures, {gi})
+                else:
+                    entry[1].add(gi)
+                if entry[0]:
+                    fail(gi, s, entry[0], lid, o)
+            elif info[3] is not None:
+                rc = info[3]
+                if to is URIRef:
+                    failures = rc[0]
+                    if rc[2]:
+                        key = (info[0], sstr(o))
+                        extra = iri_cache.get(key)
+                        if extra is None:
+                            extra = iri_cache[key] = tuple((ps, ci) for ps, ci, check in rc[2] if not check.value_ok(o))
+                        failures = failures + extra
+                    if failures:
+                        fail(gi, s, failures, ("i", sstr(o)), o)
+                elif to is BNode:
+                    if rc[1]:
+                        fail(gi, s, rc[1], ("b", sstr(o)), o)
+                else:
+                    raise _Conversion(f"a {to.__name__} object")
+            ts = type(s)
+            if ts is BNode or to is BNode:
+                if not text:
+                    loader.finish()
+                    return load(quads, program)
+                term_quads.append(ox.Quad(_term(s, lit_ox, lit_ids), _term(p, lit_ox, lit_ids),
+                                          _term(o, lit_ox, lit_ids), graph_nodes[gi]))
+                bnodes[gi] = True
+                continue
+            if ts is not URIRef:
+                raise _Conversion(f"a {ts.__name__} subject")
+            if text:
+                k = sstr(s)
+                st = nt_get(k) or iri_text(k)
+                if to is URIRef:
+                    k = sstr(o)
+                    ot = nt_get(k) or iri_text(k)
+                elif to is Literal:
+                    ot = lit_nt[lid]
+                else:
+                    raise _Conversion(f"a {to.__name__} object")
+                append(f"{st} {info[4]} {ot} {graph_text[gi]} .\n")
+                count += 1
+                if count == CHUNK:
+                    loader.chunks.put("".join(parts).encode())
+                    parts.clear()
+                    count = 0
+        except (_Conversion, ValueError, TypeError) as exc:
+            fallback.setdefault(gi, f"a term Oxigraph does not take: {exc}")
+            continue
+    if parts:
+        loader.chunks.put("".join(parts).encode())
+        parts.clear()
+    loader.finish()
+    if term_quads:
+        store.extend(term_quads)
+    for gi in fallback:
+        store.remove_graph(graph_nodes[gi])
+    names = {info[1]: info[0] for info in by_iri.values()}
+    pairs = {(names[pid], lid): graphs for (pid, lid), (_, graphs) in seen_pairs.items()}
+    canonical = _guard_literals(store, program, literals, lit_ox, pairs, quads, graph_by_name, fallback)
+    subclasses = store.query(f"ASK {{ GRAPH ?g {{ ?a <{RDFS.subClassOf}> ?b }} }}")
+    return Loaded(store, graph_names, graph_nodes, dict(candidates), subjects, literals, fallback, bool(subclasses),
+                  canonical, bool(bnodes), values)
+
+
+def _guard_literals(store, program, literals, lit_ox, seen_pairs, quads, graph_index, fallback) -> dict:
+    """Where the store would not tell literals apart as pySHACL does, or changes their text, hand the graph to
+    pySHACL. Returns the stored (canonical) form -> the rdflib literal, for the forms only one literal has."""
+    typed = [i for i, lit in enumerate(literals) if lit.datatype is not None and lit.datatype != XSD.string]
+    canon = list(lit_ox)
+    if typed:
+        scratch = ox.Store()
+        scratch.extend(ox.Quad(ox.NamedNode(f"{META}literal:{i}"), ox.NamedNode(f"{META}value"), lit_ox[i])
+                       for i in typed)
+        for q in scratch:
+            canon[int(q.subject.value.rsplit(":", 1)[1])] = q.object
+    by_form: dict = defaultdict(list)
+    for i, c in enumerate(canon):
+        by_form[c].append(i)
+    merged = {i for ids in by_form.values() if len(ids) > 1 for i in ids}
+    changed = set()  # lexical form changed, or ill-typed
+    retyped = set()  # only the datatype changed
+    for i in typed:
+        lit, c = literals[i], canon[i]
+        if getattr(lit, "ill_typed", None) is True or c.value != str(lit):
+            changed.add(i)
+        elif c.datatype.value != str(lit.datatype):
+            retyped.add(i)
+    for i, lit in enumerate(literals):  # language tags are lower-cased
+        if lit.language and lit.language != lit.language.lower():
+            changed.add(i)
+    suspicious = merged | changed | retyped
+    if suspicious:
+        # which (predicate, literal) pairs could matter, and in which graphs
+        by_predicate: dict = defaultdict(set)
+        for (pk, lid), gs in seen_pairs.items():
+            if lid in suspicious:
+                by_predicate[pk].add(lid)
+        flagged: dict = {}
+        # merged literals on the same subject and predicate: counts and sets differ -> needs the per-subject look
+        need_subject_look = set()
+        for pk, ids in by_predicate.items():
+            forms = defaultdict(int)
+            for lid in ids & merged:
+                forms[canon[lid]] += 1
+            if any(n > 1 for n in forms.values()):
+                need_subject_look.add(pk)
+        for name, predicates, datatype_sensitive, scope in program.guarded:
+            preds = set(by_predicate) if "*" in predicates else predicates & set(by_predicate)
+            if not preds:
+                continue
+            ids = set().union(*(by_predicate[p] for p in preds))
+            bad = ids & changed if scope == "graph" else set()
+            if scope == "graph" and datatype_sensitive:
+                bad |= ids & retyped
+            if bad:
+                for p in preds:
+                    for lid in by_predicate[p] & bad:
+                        for gi in seen_pairs[(p, lid)]:
+                            flagged.setdefault(gi, f"{name}: a literal the store changes ({literals[lid].n3()})")
+            forms = defaultdict(set)
+            for lid in ids & merged:
+                forms[canon[lid]].add(lid)
+            if any(len(v) > 1 for v in forms.values()):
+                if scope == "graph":  # merged literals in one graph among the predicates it reads
+                    per_graph = defaultdict(lambda: defaultdict(set))
+                    for p in preds:
+                        for lid in by_predicate[p] & merged:
+                            for gi in seen_pairs[(p, lid)]:
+                                per_graph[gi][canon[lid]].add(lid)
+                    for gi, f in per_graph.items():
+                        if any(len(v) > 1 for v in f.values()):
+                            flagged.setdefault(gi, f"{name}: literals the store merges")
+                else:
+                    need_subject_look |= preds
+        if need_subject_look:
+            flagged.update(_subject_collisions(quads, graph_index, need_subject_look, merged, canon, literals,
+                                               program))
+        for gi, why in flagged.items():
+            if gi >= 0 and gi not in fallback:
+                fallback[gi] = why
+    return {c: literals[ids[0]] for c, ids in by_form.items() if len(ids) == 1}
+
+
+def _subject_collisions(quads, graph_index, predicates, merged, canon, literals, program) -> dict:
+    """Graphs where one subject has two literals the store merges, on one predicate or on two an sh:equals
+    compares."""
+    groups: dict = {}
+    for name, preds, _, scope in program.guarded:
+        if scope == "subject":
+            for p in preds:
+                groups.setdefault(p, set()).update(preds)
+    merged_literals = {literals[i] for i in merged}
+    index = {lit: i for i, lit in enumerate(literals) if i in merged}
+    seen: dict = defaultdict(set)
+    flagged = {}
+    for s, p, o, g in quads:
+        if type(o) is not Literal or str(p) not in predicates or o not in merged_literals:
+            continue
+        gi = graph_index.get(str(g), -1)
+        lid = index[o]
+        for key in {str(p)} | {f"group:{min(groups[str(p)])}"} if str(p) in groups else {str(p)}:
+            bucket = seen[(gi, str(s), key, canon[lid])]
+            bucket.add(lid)
+            if len(bucket) > 1:
+                flagged[gi] = "literals the store merges on one subject"
+    return flagged
+
+
+# ------------------------------------------------------------------------------------------------ SPARQL rewriting
+#
+# Oxigraph evaluates a multi-pattern `GRAPH ?g { … }` graph by graph (~90 µs per graph and query) and joins
+# patterns by index look-ups (~20 µs each); a join of subqueries that each read one triple pattern of
+# `GRAPH ?g` is a hash join over whole-store scans, 10-50x faster here. A SPARQL constraint's (or target's)
+# WHERE clause is rewritten that way: each triple pattern becomes `{ SELECT ?fs_g <its variables> WHERE
+# { GRAPH ?fs_g { s p o } } }` (a sequence path p1/p2 a chain of them), and each EXISTS { P } inside an
+# expression becomes EXISTS { GRAPH ?fs_g { P } } (?fs_g is bound there). Anything else (MINUS, GRAPH,
+# SERVICE, VALUES, sub-selects, blank nodes, solution modifiers) keeps the query as written inside
+# GRAPH ?fs_g, which is slower but the same.
+
+TOKEN = re.compile(r'''
+    (?P<ws>\s+|\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<dt>\^\^)
+  | (?P<number>[+-]?(?:\d+\.\d+(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?))
+  | (?P<bnode>_:[A-Za-z0-9_.-]+)
+  | (?P<pname>(?:[A-Za-z][A-Za-z0-9_.-]*)?:(?:[A-Za-z0-9_:%-](?:[A-Za-z0-9_.:%-]*[A-Za-z0-9_:%-])?)?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op>&&|\|\||!=|<=|>=|\^|[{}()\[\].;,/|*+?!=<>-])
+''', re.X)
+GRAPH_VAR = "?fs_g"
+
+
+@dataclass
+class Tok:
+    kind: str
+    text: str
+
+    def word(self, *words) -> bool:
+        return self.kind == "word" and self.text.upper() in words
+
+
+def _tokens(text: str) -> list:
+    out, pos = [], 0
+    while pos < len(text):
+        m = TOKEN.match(text, pos)
+        if not m:
+            raise Unsupported(f"cannot read the query at {text[pos:pos + 20]!r}")
+        pos = m.end()
+        if m.lastgroup != "ws":
+            out.append(Tok(m.lastgroup, m.group()))
+    out.append(Tok("end", ""))
+    return out
+
+
+class _Rewriter:
+    def __init__(self, tokens: list):
+        self.t = tokens
+        self.i = 0
+        self.fresh = 0
+
+    def peek(self, k: int = 0) -> Tok:
+        return self.t[self.i + k]
+
+    def take(self) -> Tok:
+        tok = self.t[self.i]
+        self.i += 1
+        return tok
+
+    def expect(self, text: str) -> None:
+        tok = self.take()
+        if tok.text != text:
+            raise Unsupported(f"expected {text!r}, found {tok.text!r}")
+
+    # -- expressions: kept as written, EXISTS groups read in the graph being validated
+    def balanced(self) -> str:
+        """From an opening '(' to its ')', as written, with each EXISTS { … } put in GRAPH ?fs_g."""
+        self.expect("(")
+        out, depth = ["("], 1
+        while depth:
+            tok = self.peek()
+            if tok.kind == "end":
+                raise Unsupported("unbalanced parentheses")
+            if tok.word("EXISTS"):
+                self.take()
+                out.append("EXISTS " + self.exists_group())
+                continue
+            self.take()
+            if tok.text == "(":
+                depth += 1
+            elif tok.text == ")":
+                depth -= 1
+            elif tok.text in ("{", "}"):
+                raise Unsupported("a group inside an expression")
+            out.append(tok.text)
+        return " ".join(out)
+
+    def exists_group(self) -> str:
+        if self.peek().text != "{":
+            raise Unsupported("EXISTS without a group")
+        start = self.i
+        depth = 0
+        while True:
+            tok = self.take()
+            if tok.kind == "end":
+                raise Unsupported("unbalanced braces")
+            if tok.text == "{":
+                depth += 1
+            elif tok.text == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif tok.word("GRAPH", "SERVICE"):
+                raise Unsupported("GRAPH or SERVICE inside EXISTS")
+        inner = " ".join(t.text for t in self.t[start + 1:self.i - 1])
+        return f"{{ GRAPH {GRAPH_VAR} {{ {inner} }} }}"
+
+    def constraint(self) -> str:
+        """A FILTER's constraint: a bracketted expression, a function call or [NOT] EXISTS { … }."""
+        tok = self.peek()
+        if tok.text == "(":
+            return self.balanced()
+        if tok.word("NOT") and self.peek(1).word("EXISTS"):
+            self.take(), self.take()
+            return "NOT EXISTS " + self.exists_group()
+        if tok.word("EXISTS"):
+            self.take()
+            return "EXISTS " + self.exists_group()
+        if tok.kind in ("word", "pname", "iri") and self.peek(1).text == "(":
+            self.take()
+            return tok.text + " " + self.balanced()
+        raise Unsupported(f"FILTER {tok.text}")
+
+    # -- graph patterns
+    def group(self, head: str = "") -> tuple[str, bool]:
+        """A group { … } rewritten; whether it binds ?fs_g (has a triple pattern of its own)."""
+        self.expect("{")
+        parts = [head] if head else []
+        binds = bool(head)
+        filters_need_graph = False
+        while self.peek().text != "}":
+            tok = self.peek()
+            if tok.kind == "end":
+                raise Unsupported("unbalanced braces")
+            if tok.text == ".":
+                self.take()
+            elif tok.text == "{":
+                alternatives = []
+                sub, b = self.group()
+                alternatives.append(sub)
+                while self.peek().word("UNION"):
+                    self.take()
+                    sub, b2 = self.group()
+                    alternatives.append(sub)
+                parts.append(" UNION ".join(alternatives))
+            elif tok.word("OPTIONAL"):
+                self.take()
+                sub, _ = self.group()
+                parts.append("OPTIONAL " + sub)
+            elif tok.word("FILTER"):
+                self.take()
+                text = self.constraint()
+                filters_need_graph |= "EXISTS" in text.upper()
+                parts.append("FILTER " + text)
+            elif tok.word("BIND"):
+                self.take()
+                text = self.balanced()
+                filters_need_graph |= "EXISTS" in text.upper()
+                parts.append("BIND " + text)
+            elif tok.kind == "word" and tok.text.lower() != "a" and tok.text.lower() not in ("true", "false"):
+                raise Unsupported(f"{tok.text} in a graph pattern")
+            else:
+                parts.extend(self.triples())
+                binds = True
+        self.expect("}")
+        if filters_need_graph and not binds:
+            raise Unsupported("EXISTS in a group without a triple pattern")
+        return "{ " + " ".join(parts) + " }", binds
+
+    def term(self) -> tuple[str, list]:
+        """A subject or object: its text and its variables."""
+        tok = self.take()
+        if tok.kind == "var":
+            return "?" + tok.text[1:], ["?" + tok.text[1:]]
+        if tok.kind in ("iri", "pname", "number"):
+            return tok.text, []
+        if tok.kind == "word" and tok.text in ("true", "false"):
+            return tok.text, []
+        if tok.kind == "string":
+            text = tok.text
+            if self.peek().kind == "lang":
+                text += self.take().text
+            elif self.peek().kind == "dt":
+                self.take()
+                dt = self.take()
+                if dt.kind not in ("iri", "pname"):
+                    raise Unsupported("a datatype that is not an IRI")
+                text += "^^" + dt.text
+            return text, []
+        raise Unsupported(f"{tok.text!r} as a subject or object (blank nodes and collections are not rewritten)")
+
+    def path(self):
+        """A verb: ('var', text) | ('iri', text) | ('seq', [(inverse, text)]) | ('path', text)."""
+        tok = self.peek()
+        if tok.kind == "var":
+            self.take()
+            return "var", "?" + tok.text[1:]
+        start = self.i
+        steps, simple = [], True
+        while True:
+            inverse = False
+            if self.peek().text == "^":
+                self.take()
+                inverse = True
+            tok = self.take()
+            if tok.kind in ("iri", "pname"):
+                text = tok.text
+            elif tok.kind == "word" and tok.text == "a":
+                text = f"<{RDF.type}>"
+            elif tok.text in ("(", "!"):
+                simple = False
+                depth = 1 if tok.text == "(" else 0
+                while depth:
+                    t2 = self.take()
+                    if t2.kind == "end":
+                        raise Unsupported("unbalanced path")
+                    depth += (t2.text == "(") - (t2.text == ")")
+                text = None
+            else:
+                raise Unsupported(f"{tok.text!r} as a predicate")
+            if self.peek().text in ("*", "+", "?") and self.peek().kind == "op":
+                self.take()
+                simple = False
+            steps.append((inverse, text))
+            if self.peek().text == "/":
+                self.take()
+                continue
+            if self.peek().text == "|":
+                self.take()
+                simple = False
+                continue
+            break
+        if simple:
+            return ("iri", steps[0][1]) if len(steps) == 1 and not steps[0][0] else ("seq", steps)
+        return "path", " ".join(t.text for t in self.t[start:self.i])
+
+    def triple_patterns(self, s, s_vars, verb, o, o_vars) -> list:
+        kind, p = verb
+        if kind in ("iri", "var"):
+            return [(s, s_vars, p, [p] if kind == "var" else [], o, o_vars)]
+        if kind == "path":
+            return [(s, s_vars, p, [], o, o_vars)]
+        out, prev, prev_vars = [], (s, s_vars), None
+        for n, (inverse, iri) in enumerate(p):
+            if n == len(p) - 1:
+                nxt = (o, o_vars)
+            else:
+                self.fresh += 1
+                name = f"?fs_step{self.fresh}"
+                nxt = (name, [name])
+            a, b = (nxt, prev) if inverse else (prev, nxt)
+            out.append((a[0], a[1], iri, [], b[0], b[1]))
+            prev = nxt
+        return out
+
+    def triples(self) -> list:
+        s, s_vars = self.term()
+        out = []
+        while True:
+            verb = self.path()
+            while True:
+                o, o_vars = self.term()
+                for ts, tsv, tp, tpv, to, tov in self.triple_patterns(s, s_vars, verb, o, o_vars):
+                    variables = " ".join(dict.fromkeys([GRAPH_VAR] + tsv + tpv + tov))
+                    out.append(f"{{ SELECT {variables} WHERE {{ GRAPH {GRAPH_VAR} {{ {ts} {tp} {to} }} }} }}")
+                if self.peek().text == ",":
+                    self.take()
+                    continue
+                break
+            if self.peek().text == ";":
+                while self.peek().text == ";":
+                    self.take()
+                if self.peek().text in (".", "}") or self.peek().kind == "word" and \
+                        self.peek().word("FILTER", "OPTIONAL", "BIND", "UNION", "MINUS", "VALUES", "GRAPH"):
+                    break
+                continue
+            break
+        return out
+
+
+def rewrite_select(text: str, head: str) -> str:
+    """`SELECT <projection> WHERE { P }` as `SELECT ?fs_g <projection> WHERE { head P' }` (P rewritten as above).
+    Unsupported if the query is not of that form."""
+    tokens = _tokens(text)
+    if any(t.kind == "var" and t.text[1:].startswith("fs_") for t in tokens):
+        raise Unsupported("variables named fs_…")
+    if not tokens[0].word("SELECT"):
+        raise Unsupported("not a SELECT")
+    r = _Rewriter(tokens)
+    r.take()
+    projection = []
+    while not (r.peek().text == "{" or r.peek().word("WHERE")):
+        tok = r.take()
+        if tok.kind == "end" or tok.text == "*":
+            raise Unsupported("SELECT * or no WHERE clause")
+        projection.append(tok.text)
+    if r.peek().word("WHERE"):
+        r.take()
+    body, _ = r.group(head)
+    if r.peek().kind != "end":
+        raise Unsupported("solution modifiers")
+    keyword = []
+    if projection and projection[0].upper() in ("DISTINCT", "REDUCED"):
+        keyword = [projection.pop(0)]
+    return " ".join(["SELECT"] + keyword + [GRAPH_VAR] + projection + ["WHERE", body])
+
+
+# ------------------------------------------------------------------------------------------------ the queries
+#
+# Two kinds of query. Focus queries start from a shape's focus nodes: a minimum count (the focus nodes
+# without enough values), node-level constraints, qualified counts and SPARQL constraints. Value queries do
+# not: they find, for one path, every (graph, subject, value) that breaks a value check (class, node kind,
+# sh:in…), a maximum count, sh:equals, sh:lessThanOrEquals or sh:uniqueLang, for all the shapes on that path
+# at once; usually nothing breaks, and the few subjects found are then looked up among the focus nodes of
+# the shapes concerned (as are the subjects of failing literals, checked while loading).
+
+def _prologue(*prefix_maps) -> str:
+    merged: dict = {}
+    for m in prefix_maps:
+        for k, v in m.items():
+            if merged.get(k, v) != v:
+                raise Unsupported(f"prefix {k}: declared twice")
+            merged[k] = v
+    return "".join(f"PREFIX {k}: <{v}>\n" for k, v in sorted(merged.items()))
+
+
+@dataclass(eq=False)
+class Query:
+    kind: str
+    text: str
+    ns: Shape | None = None
+    ps: Shape | None = None
+    extra: object = None
+
+
+G = GRAPH_VAR
+FOCUS = "{FOCUS}"
+
+
+def _type_pattern(var: str, cls, subclasses: bool) -> str:
+    return f"GRAPH {G} {{ {var} {SUBCLASS_PATH if subclasses else TYPE} <{cls}> }}"
+
+
+def _focus_parts(ns: Shape, subclasses: bool) -> list:
+    """Patterns (each binding ?fs_g and ?this) whose union is the shape's focus nodes."""
+    parts = [_type_pattern("?this", c, subclasses) for c in ns.classes]
+    parts += [f"GRAPH {G} {{ ?this <{p}> ?fs_any }}" for p in ns.subjects_of]
+    parts += [f"GRAPH {G} {{ ?fs_any <{p}> ?this }}" for p in ns.objects_of]
+    for select, prefixes in ns.target_selects:
+        try:
+            parts.append("{ " + rewrite_select(select, "") + " }")
+        except Unsupported:
+            parts.append(f"GRAPH {G} {{ {{ {select} }} }}")
+    return parts
+
+
+def _focus_inline(ns: Shape, subclasses: bool) -> str:
+    parts = _focus_parts(ns, subclasses)
+    if len(parts) == 1 and (ns.classes or ns.subjects_of or ns.objects_of):
+        return f"{{ SELECT {G} ?this WHERE {{ {parts[0]} }} }}"
+    return f"{{ SELECT DISTINCT {G} ?this WHERE {{ {' UNION '.join(f'{{ {p} }}' for p in parts)} }} }}"
+
+
+def _simple_focus(ns: Shape, subclasses: bool) -> bool:
+    return len(ns.classes) == 1 and not (ns.subjects_of or ns.objects_of or ns.target_selects or subclasses)
+
+
+def _triple(pred, inverse: bool, subject: str = "?this", value: str = "?fs_v") -> str:
+    return f"{value} <{pred}> {subject}" if inverse else f"{subject} <{pred}> {value}"
+
+
+def _values(pred, inverse: bool, var: str = "?fs_v") -> str:
+    """The (graph, subject, value) rows of a path."""
+    return f"{{ SELECT {G} ?this {var} WHERE {{ GRAPH {G} {{ {_triple(pred, inverse, value=var)} }} }} }}"
+
+
+def _has(pred, n: int = 1, inverse: bool = False) -> str:
+    """(graph, node) rows of the nodes with at least n values of pred."""
+    triple = _triple(pred, inverse, value="?fs_x")
+    if n <= 1:
+        return f"{{ SELECT {G} ?this WHERE {{ GRAPH {G} {{ {triple} }} }} }}"
+    return (f"{{ SELECT {G} ?this WHERE {{ GRAPH {G} {{ {triple} }} }} GROUP BY {G} ?this "
+            f"HAVING (COUNT(DISTINCT ?fs_x) >= {n}) }}")
+
+
+def _instances(var: str, classes, subclasses: bool) -> str:
+    """(graph, node) rows of the instances of any of the classes."""
+    parts = [_type_pattern(var, c, subclasses) for c in classes]
+    body = parts[0] if len(parts) == 1 else " UNION ".join(f"{{ {p} }}" for p in parts)
+    return f"{{ SELECT DISTINCT {G} {var} WHERE {{ {body} }} }}"
+
+
+_REWRITTEN: dict = {}
+
+
+def _sparql_query(ns: Shape, c: SparqlConstraint, inline: str, head: str) -> str:
+    """A SPARQL constraint as one query over every graph: rewritten into hash joins when it can be."""
+    key = (id(c), inline)
+    if key not in _REWRITTEN:
+        projected = " ".join(f"?{v}" for v in c.variables if v != "this")
+        try:
+            body = rewrite_select(c.select, FOCUS)
+            text = f"SELECT DISTINCT {G} ?this {projected} WHERE {{ {{ {body} }} }}"
+            ox.Store().query(head + text.replace(FOCUS, inline))  # it parses
+        except (Unsupported, SyntaxError, ValueError, OSError):
+            text = f"SELECT DISTINCT {G} ?this {projected} WHERE {{ {FOCUS} GRAPH {G} {{ {{ {c.select} }} }} }}"
+        _REWRITTEN[key] = text
+    return _REWRITTEN[key]
+
+
+def plan(program: Program, subclasses: bool, blank_nodes: bool = True) -> tuple[list, list]:
+    """The updates that materialise focus nodes, and every query but the focus look-ups. Without blank nodes
+    in the data, a node kind that admits IRIs is not checked on focus nodes that are subjects."""
+    class_path = SUBCLASS_PATH if subclasses else TYPE
+    updates, out = [], []
+    minima: dict = defaultdict(list)  # (predicate, inverse, n) -> [(node shape, property shape)]
+    min_uses: dict = {}
+    focus_of: dict = {}
+    by_path: dict = defaultdict(list)  # (predicate, inverse) -> property shapes
+    for ps in program.property_shapes:
+        by_path[(ps.predicate, ps.inverse)].append(ps)
+    for ns in program.node_shapes:
+        head = _prologue(*[p for _, p in ns.target_selects])
+        inline = _focus_inline(ns, subclasses)
+        here: list = []
+        subjects_only = not (ns.objects_of or ns.target_selects)
+        if ns.node_kind is not None and not (not blank_nodes and subjects_only and NODE_KINDS[ns.node_kind][0]):
+            cond = Check("nodeKind", ns.node_kind).resource_condition("?this", class_path)
+            here.append(Query("nodeKind", f"SELECT {G} ?this WHERE {{ {FOCUS} FILTER (isLiteral(?this) || ({cond})) }}",
+                              ns))
+        for alternatives in ns.node_or:
+            minus = []
+            for kind, param in alternatives:
+                if kind == "class":
+                    minus.append(_instances("?this", [param], subclasses))
+                else:
+                    pred, n = param
+                    if n <= 0:
+                        minus = None
+                        break
+                    minus.append(_has(pred, n=n))
+            if minus is not None:
+                here.append(Query("or", f"SELECT {G} ?this WHERE {{ {FOCUS} "
+                                        f"{' '.join(f'MINUS {{ {m} }}' for m in minus)} }}", ns))
+        for c in ns.sparql:
+            q = Query("sparql", _sparql_query(ns, c, inline, _prologue(*[p for _, p in ns.target_selects], c.prefixes)),
+                      ns, None, c)
+            q.head = _prologue(*[p for _, p in ns.target_selects], c.prefixes)
+            here.append(q)
+        for ps in ns.properties:
+            if ps.min_count is not None and ps.min_count > 0:
+                minima[(ps.predicate, ps.inverse, ps.min_count)].append((ns, ps))
+                min_uses[ns.index] = min_uses.get(ns.index, 0) + 1
+            for cls, qlo, qhi in ps.qualified:
+                n = "COUNT(DISTINCT ?fs_v)"
+                conds = ([f"{n} < {qlo}"] if qlo is not None else []) + ([f"{n} > {qhi}"] if qhi is not None else [])
+                if conds:
+                    here.append(Query("qualified", f"SELECT {G} ?this ({n} AS ?n) WHERE {{ {FOCUS} OPTIONAL {{ "
+                                                   f"{_values(ps.predicate, ps.inverse)} "
+                                                   f"{_instances('?fs_v', [cls], subclasses)} }} }} GROUP BY {G} ?this "
+                                                   f"HAVING ({' || '.join(conds)})", ns, ps, (cls, qlo, qhi)))
+        if not _simple_focus(ns, subclasses) and len(here) + min_uses.get(ns.index, 0) > 1:
+            focus = f"?this <{META}focus:{ns.index}> {G} ."
+            updates.append(f"{head}INSERT {{ ?this <{META}focus:{ns.index}> {G} }} WHERE {{ {inline} }}")
+            ns.materialised = True
+        else:
+            focus = inline
+            ns.materialised = False
+        focus_of[ns.index] = focus
+        for q in here:
+            q.text = getattr(q, "head", head) + q.text.replace(FOCUS, focus)
+            out.append(q)
+    for (pred, inverse, n), pairs in minima.items():
+        shapes_of: dict = defaultdict(list)
+        for ns, ps in pairs:
+            shapes_of[ns.index].append(ps)
+        head = _prologue(*[p for ns, _ in pairs for _, p in ns.target_selects])
+        union = " UNION ".join(f"{{ {focus_of[i]} BIND ({i} AS ?fs_ns) }}" for i in sorted(shapes_of))
+        out.append(Query("min", f"{head}SELECT {G} ?this ?fs_ns WHERE {{ {union} MINUS {{ {_has(pred, n, inverse)} }} }}",
+                         extra=dict(shapes_of)))
+    for (pred, inverse), shapes in by_path.items():
+        V = _values(pred, inverse)
+        maxima = defaultdict(list)
+        for ps in shapes:
+            if ps.max_count is not None:
+                maxima[ps.max_count].append(ps)
+        for hi, group in maxima.items():
+            out.append(Query("max", f"SELECT {G} ?this WHERE {{ GRAPH {G} {{ {_triple(pred, inverse)} }} }} "
+                                    f"GROUP BY {G} ?this HAVING (COUNT(DISTINCT ?fs_v) > {hi})", extra=group))
+        conditions: dict = {}  # SPARQL condition -> [(ps, check index)]
+        minus_checks: dict = defaultdict(list)  # (classes, node kind condition) -> [(ps, check index)]
+        for ps in shapes:
+            for i, check in enumerate(ps.checks):
+                if check.kind == "class":
+                    minus_checks[((check.param,), "")].append((ps, i))
+                elif check.kind == "or":
+                    classes = tuple(sorted(str(mp) for mk, mp in check.members if mk == "class"))
+                    ok = []
+                    for mk, mp in check.members:
+                        if mk == "nodeKind":
+                            iri, blank, _ = NODE_KINDS[mp]
+                            ok += ["isIRI(?fs_v)"] * iri + ["isBlank(?fs_v)"] * blank
+                    minus_checks[(classes, f" && !({' || '.join(ok)})" if ok else "")].append((ps, i))
+                elif inverse:  # forward paths: checked in Python while loading
+                    cond = check.resource_condition("?fs_v", class_path)
+                    if cond != "false":
+                        conditions.setdefault(cond, []).append((ps, i))
+        for (classes, cond), checks in minus_checks.items():
+            minus = f" MINUS {{ {_instances('?fs_v', classes, subclasses)} }}" if classes else ""
+            out.append(Query("resource", f"SELECT DISTINCT {G} ?this ?fs_v (true AS ?fs_c0) WHERE {{ {V} "
+                                         f"FILTER (!isLiteral(?fs_v){cond}){minus} }}", extra=[checks]))
+        if conditions:
+            items = list(conditions.items())
+            binds = " ".join(f"BIND (({cond}) AS ?fs_c{j})" for j, (cond, _) in enumerate(items))
+            flags = " || ".join(f"?fs_c{j}" for j in range(len(items)))
+            out.append(Query("resource", f"SELECT DISTINCT {G} ?this ?fs_v "
+                                         f"{' '.join(f'?fs_c{j}' for j in range(len(items)))} WHERE {{ {V} "
+                                         f"FILTER (!isLiteral(?fs_v)) {binds} FILTER ({flags}) }}",
+                             extra=[checks for _, checks in items]))
+        for other in sorted({o for ps in shapes for o in ps.equals}, key=str):
+            W = f"{{ SELECT {G} ?this ?fs_v WHERE {{ GRAPH {G} {{ ?this <{other}> ?fs_v }} }} }}"
+            out.append(Query("equals", f"SELECT DISTINCT {G} ?this ?fs_v WHERE {{ {{ {V} MINUS {{ {W} }} }} UNION "
+                                       f"{{ {W} MINUS {{ {V} }} }} }}", extra=[ps for ps in shapes if other in ps.equals]))
+        for other in sorted({o for ps in shapes for o in ps.less_or_equal}, key=str):
+            W = f"{{ SELECT {G} ?this ?fs_w WHERE {{ GRAPH {G} {{ ?this <{other}> ?fs_w }} }} }}"
+            out.append(Query("lessThanOrEquals", f"SELECT DISTINCT {G} ?this ?fs_v ?fs_w WHERE {{ {V} {W} "
+                                                 f"FILTER (!COALESCE(?fs_v <= ?fs_w, false)) }}",
+                             extra=[ps for ps in shapes if other in ps.less_or_equal]))
+        if any(ps.unique_lang for ps in shapes):
+            out.append(Query("uniqueLang", f"SELECT DISTINCT {G} ?this ?fs_lang WHERE {{ {V} "
+                                           f"{_values(pred, inverse, '?fs_w')} FILTER (isLiteral(?fs_v) && "
+                                           f"isLiteral(?fs_w) && !sameTerm(?fs_v, ?fs_w) && LANG(?fs_v) != \"\" && "
+                                           f"LCASE(LANG(?fs_v)) = LCASE(LANG(?fs_w))) "
+                                           f"BIND (LCASE(LANG(?fs_v)) AS ?fs_lang) }}",
+                             extra=[ps for ps in shapes if ps.unique_lang]))
+    return updates, out
+
+
+LOOKUP_MAX = 20_000  # candidates of one shape looked up one by one; more: joined with a scan of the focus nodes
+
+
+def membership_query(ns: Shape, subclasses: bool, count: int) -> str:
+    """The (graph, node) rows of candidate subjects (`?this <…candidate:i> ?fs_g`) that are focus nodes."""
+    candidate = f"?this <{META}candidate:{ns.index}> {G} ."
+    if getattr(ns, "materialised", False):
+        return f"SELECT {G} ?this WHERE {{ {candidate} FILTER EXISTS {{ ?this <{META}focus:{ns.index}> {G} }} }}"
+    if _simple_focus(ns, subclasses) and count <= LOOKUP_MAX:
+        return f"SELECT {G} ?this WHERE {{ {candidate} FILTER EXISTS {{ {_type_pattern('?this', ns.classes[0], False)} }} }}"
+    head = _prologue(*[p for _, p in ns.target_selects])
+    return f"{head}SELECT DISTINCT {G} ?this WHERE {{ {candidate} {_focus_inline(ns, subclasses)} }}"
+
+
+# ------------------------------------------------------------------------------------------------ results
+
+@dataclass
+class Finding:
+    """One validation result, before it is put into words."""
+
+    graph: str  # the graph's name
+    focus: object  # rdflib term
+    shape: Shape  # source shape
+    component: URIRef
+    messages: list  # rdflib Literals, as pySHACL writes them into the report
+    path: object = None
+    value: object = None
+    constraint: object = None  # sh:sourceConstraint (SPARQL constraints)
+
+
+@dataclass
+class Outcome:
+    findings: list
+    graph_names: list
+    fallback: dict  # graph name -> why pySHACL validated it
+    unsupported: dict  # shape -> why pySHACL validated it
+    extra_reports: list  # (graph name, validate.Report) from pySHACL
+
+
+def _to_rdflib(term, loaded: Loaded):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        original = loaded.canonical.get(term)
+        if original is not None:
+            return original
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
+    return None
+
+
+def _format(msg: str, bound: dict) -> str:
+    """pySHACL's filling in of a SPARQL constraint's message."""
+    for var, val in bound.items():
+        msg = re.sub("{{[?$]{}}}".format(var), str(val), msg)
+    return msg
+
+
+def _rows(store: ox.Store, text: str) -> list:
+    return [tuple(s) for s in store.query(text)]
+
+
+def run_queries(program: Program, loaded: Loaded, threads: int = 1) -> list[Finding]:
+    """Run every query on the loaded store (in `threads` threads: Oxigraph releases the GIL) and turn the rows
+    into findings."""
+    store = loaded.store
+    updates, qs = plan(program, loaded.subclasses, loaded.blank_nodes)
+    for u in updates:
+        store.update(u)
+    names = {node.value: loaded.graph_names[i] for i, node in enumerate(loaded.graph_nodes)}
+    skip = {loaded.graph_names[gi] for gi in loaded.fallback}
+    findings: list = []
+    candidates: dict = defaultdict(list)  # (graph name, ox subject) -> [(ps, component, value)]
+    for q, rows in _run_all(store, [q.text for q in qs], threads, qs):
+        for row in rows:
+            name = names[row[0].value]
+            if name in skip:
+                continue
+            _rows_to_findings(q, name, row, loaded, findings, candidates, skip)
+    # the subjects of failing values checked while loading
+    for (gi, skey, ps_index, ci), keys in loaded.candidates.items():
+        name = loaded.graph_names[gi]
+        if name in skip:
+            continue
+        ps = program.property_shapes[ps_index]
+        _, so = loaded.subjects[skey]
+        for key in keys:
+            candidates[(name, so)].append((ps, ps.checks[ci].component, loaded.value(key)))
+    if not candidates:
+        return findings
+    graph_node = {loaded.graph_names[i]: node for i, node in enumerate(loaded.graph_nodes)}
+    wanted: dict = defaultdict(set)  # node shape index -> (graph name, ox subject)
+    for key, found in candidates.items():
+        for ps, _, _ in found:
+            for ns in program.parents[ps.index]:
+                wanted[ns.index].add(key)
+    meta = [ox.Quad(so, ox.NamedNode(f"{META}candidate:{i}"), graph_node[name], ox.DefaultGraph())
+            for i, keys in wanted.items() for name, so in keys]
+    store.extend(meta)
+    order = list(wanted)
+    texts = [membership_query(program.node_shapes[i], loaded.subclasses, len(wanted[i])) for i in order]
+    members: dict = {}
+    for i, rows in _run_all(store, texts, threads, order):
+        members[i] = {(names[row[0].value], row[1]) for row in rows}
+    for (name, so), found in candidates.items():
+        focus = None
+        for ps, component, value in found:
+            for ns in program.parents[ps.index]:
+                if (name, so) in members[ns.index]:
+                    focus = focus if focus is not None else _to_rdflib(so, loaded)
+                    findings.append(Finding(name, focus, ps, component, ps.messages, ps.path, value))
+    return findings
+
+
+def _run_all(store: ox.Store, texts: list, threads: int, tags: list):
+    """(tag, rows) for each query, as they finish: the longest queries first when threads > 1."""
+    if threads <= 1 or len(texts) <= 1:
+        for tag, text in zip(tags, texts):
+            yield tag, _rows(store, text)
+        return
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = {pool.submit(_rows, store, text): tag for tag, text in zip(tags, texts)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _rows_to_findings(q: Query, name: str, row, loaded: Loaded, out: list, candidates: dict, skip: set) -> None:
+    ns, ps, kind = q.ns, q.ps, q.kind
+    if kind == "nodeKind":
+        focus = _to_rdflib(row[1], loaded)
+        out.append(Finding(name, focus, ns, COMPONENT["nodeKind"], ns.messages, None, focus))
+    elif kind == "or":
+        focus = _to_rdflib(row[1], loaded)
+        out.append(Finding(name, focus, ns, COMPONENT["or"], ns.messages, None, focus))
+    elif kind == "min":
+        focus = _to_rdflib(row[1], loaded)
+        for p in q.extra[int(row[2].value)]:
+            out.append(Finding(name, focus, p, COMPONENT["minCount"], p.messages, p.path))
+    elif kind == "qualified":
+        _, qlo, qhi = q.extra
+        n = int(row[2].value)
+        focus = _to_rdflib(row[1], loaded)
+        if qhi is not None and n > qhi:
+            out.append(Finding(name, focus, ps, COMPONENT["qualifiedMax"], ps.messages, ps.path))
+        if qlo is not None and n < qlo:
+            out.append(Finding(name, focus, ps, COMPONENT["qualifiedMin"], ps.messages, ps.path))
+    elif kind == "max":
+        for p in q.extra:
+            candidates[(name, row[1])].append((p, COMPONENT["maxCount"], None))
+    elif kind == "resource":
+        value = None
+        for j, checks in enumerate(q.extra):
+            flag = row[3 + j]
+            if flag is None or flag.value != "true":
+                continue
+            for p, ci in checks:
+                check = p.checks[ci]
+                if check.python_for_resources:
+                    value = value if value is not None else _to_rdflib(row[2], loaded)
+                    if check.value_ok(value):
+                        continue
+                candidates[(name, row[1])].append((p, check.component, _to_rdflib(row[2], loaded)))
+    elif kind == "equals":
+        value = _to_rdflib(row[2], loaded)
+        for p in q.extra:
+            candidates[(name, row[1])].append((p, COMPONENT["equals"], value))
+    elif kind == "lessThanOrEquals":
+        v, w = _to_rdflib(row[2], loaded), _to_rdflib(row[3], loaded)
+        if isinstance(v, BNode) or isinstance(w, BNode):
+            loaded.fallback[loaded.graph_names.index(name)] = "sh:lessThanOrEquals on a blank node (pySHACL raises)"
+            skip.add(name)
+            return
+        if _ltoe_fails(v, w):
+            for p in q.extra:
+                candidates[(name, row[1])].append((p, COMPONENT["lessThanOrEquals"], v))
+    elif kind == "uniqueLang":
+        for p in q.extra:
+            candidates[(name, row[1])].append((p, COMPONENT["uniqueLang"], None))
+    elif kind == "sparql":
+        c: SparqlConstraint = q.extra
+        focus = _to_rdflib(row[1], loaded)
+        names = [v for v in c.variables if v != "this"]
+        bound = {}
+        for var, term in zip(names, row[2:]):
+            if term is not None:
+                bound[var] = _to_rdflib(term, loaded)
+        path = bound.pop("path", None)
+        value = bound.pop("value", None)
+        if value is None:
+            value = focus
+        fdict = dict(bound)
+        fdict["this"] = focus
+        if path is not None:
+            fdict["path"] = path
+        fdict["value"] = value
+        shape_messages = list(ns.messages)
+        messages = []
+        for m in c.messages:
+            if m in shape_messages:
+                continue
+            messages.append(Literal(_format(str(m.value), fdict)) if isinstance(m, Literal) else m)
+        for m in shape_messages:
+            messages.append(Literal(_format(str(m.value), fdict)) if isinstance(m, Literal) else m)
+        out.append(Finding(name, focus, ns, COMPONENT["sparql"], messages, path, value, c.node))
+
+
+# ------------------------------------------------------------------------------------------------ validation
+
+def validate(quads, shapes: Graph, parallel: int = 1, nquads: bytes | None = None) -> Outcome:
+    """Validate each named graph of `quads` against `shapes`: compiled queries where possible, pySHACL for the
+    shapes and graphs the compiler leaves out. `parallel`: threads running the queries. `nquads`: the same
+    quads serialised as N-Quads (named graphs only), loaded as they are instead of written anew."""
+    quads = quads if isinstance(quads, list) else list(quads)
+    program = compile_shapes(shapes)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of new objects, none in cycles: the collector would only rescan the heap
+    try:
+        loaded = load(quads, program, nquads)
+        findings = run_queries(program, loaded, parallel)
+    finally:
+        if collecting:
+            gc.enable()
+    fallback = {loaded.graph_names[gi]: why for gi, why in loaded.fallback.items()}
+    findings = [f for f in findings if f.graph not in fallback]
+    extra = []
+    if fallback or program.unsupported:
+        extra = _pyshacl_parts(quads, shapes, program, set(fallback), set(loaded.graph_names))
+    return Outcome(findings, list(loaded.graph_names), fallback, dict(program.unsupported), extra)
+
+
+def _pyshacl_parts(quads, shapes: Graph, program: Program, whole: set, names: set) -> list:
+    """pySHACL's reports: every shape for the graphs in `whole`, the unsupported shapes for the other graphs."""
+    from .validate import validate_graph
+
+    by_graph: dict = defaultdict(Graph)
+    wanted = whole | (names if program.unsupported else set())
+    for s, p, o, g in quads:
+        k = str(g)
+        if k in wanted:
+            by_graph[k].add((s, p, o))
+    out = []
+    partial = None
+    if program.unsupported:
+        partial = Graph()
+        for t in shapes:
+            partial.add(t)
+        for ns in program.node_shapes:
+            partial.remove((ns.node, SH.deactivated, None))
+            partial.add((ns.node, SH.deactivated, Literal(True)))
+    for name in sorted(by_graph):
+        if name in whole:
+            out.append((name, validate_graph(by_graph[name], shapes, name, engine="pyshacl")))
+        elif partial is not None:
+            out.append((name, validate_graph(by_graph[name], partial, name, engine="pyshacl")))
+    return out
+
+
+__all__ = ["compile_shapes", "validate", "Outcome", "Finding", "Program", "Unsupported"]
