@@ -56,7 +56,9 @@ def parse_cmd(files: tuple[str, ...], as_json: bool, strict: bool) -> None:
 @click.option("--base", default=None, help="Base IRI for minted resources [default: DOSSIER_KG_BASE or "
               "https://w3id.org/dossier-kg/id/].")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
-def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool) -> None:
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="SHACL validation: the shapes compiled to SPARQL (fast), or pySHACL itself (same results).")
+def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool, engine: str) -> None:
     """Parse, resolve, map and validate the dossier; write dossier.trig/.ttl/.nq/.jsonld and load the store."""
     from dossierkg.build import build
     from dossierkg.curation import CurationError
@@ -65,7 +67,7 @@ def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool) -> 
 
     try:
         with progress_bar() as progress:
-            built = build(dossier, out, base=base, validate=not no_validate, progress=progress)
+            built = build(dossier, out, base=base, validate=not no_validate, progress=progress, engine=engine)
     except (CurationError, LinkError) as exc:
         click.echo(f"kg build: {exc}; nothing written, the previous build is kept", err=True)
         sys.exit(EXIT_INPUT)
@@ -82,7 +84,9 @@ def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool) -> 
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "ttl"]), default="text", show_default=True,
               help="Readable text, or the SHACL report graph in Turtle.")
-def validate_cmd(file: Path | None, fmt: str) -> None:
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="The shapes compiled to SPARQL (fast), or pySHACL itself (same results).")
+def validate_cmd(file: Path | None, fmt: str, engine: str) -> None:
     """SHACL report for FILE (TriG, Turtle, N-Quads, JSON-LD) or for the last build; exit 1 if it does not conform."""
     from dossierkg.export import UnreadableGraph, load_quads
     from dossierkg.validate import validate_quads
@@ -96,7 +100,7 @@ def validate_cmd(file: Path | None, fmt: str) -> None:
     except UnreadableGraph as exc:
         click.echo(f"kg validate: {exc}", err=True)
         sys.exit(EXIT_INPUT)
-    report = validate_quads(quads)
+    report = validate_quads(quads, engine=engine)
     if fmt == "ttl":
         click.echo(report.graph.serialize(format="turtle"))
     else:

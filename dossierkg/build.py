@@ -235,7 +235,7 @@ def clean_leftovers(out: Path) -> list[Path]:
 
 
 def build(dossier: Path, out: Path, base: str | None = None, validate: bool = True,
-          progress: Progress | None = None) -> Built:
+          progress: Progress | None = None, engine: str = "fast") -> Built:
     """The whole build. Outputs are replaced only when every source was read, and all at once (export.publish:
     the files and the store are written into a new hidden generation, then one rename switches to it), so a
     build stopped at any point leaves the previous build whole, or the new one."""
@@ -244,7 +244,7 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
                         cache=out / ".cache")
     if validate:
         from .validate import validate_quads
-        built.report = validate_quads(built.quads)
+        built.report = validate_quads(built.quads, engine=engine)  # engine "pyshacl": pySHACL itself
         if progress:
             progress("validate", 1, 1)
     if built.failed:

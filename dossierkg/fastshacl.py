@@ -750,6 +750,8 @@ class _Conversion(Exception):
 def _to_ox_literal(lit: Literal):
     if lit.language:
         return ox.Literal(str(lit), language=lit.language)
+    if lit.datatype == RDF.langString:
+        raise _Conversion("an rdf:langString literal without a language")
     if lit.datatype is not None:
         return ox.Literal(str(lit), datatype=ox.NamedNode(str(lit.datatype)))
     return ox.Literal(str(lit))
@@ -904,9 +906,9 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
             if to is Literal:
                 lid = lget(o)
                 if lid is None:
+                    lo = _to_ox_literal(o)
                     lid = lit_ids[o] = len(literals)
                     literals.append(o)
-                    lo = _to_ox_literal(o)
                     lit_ox.append(lo)
                     lit_nt.append(str(lo))
                 pair = (info[1], lid)
@@ -970,7 +972,12 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
     if parts:
         loader.chunks.put("".join(parts).encode())
         parts.clear()
-    loader.finish()
+    try:
+        loader.finish()
+    except (SyntaxError, ValueError, OSError) as exc:  # a term the parser refuses although Oxigraph built it
+        store.clear()
+        for gi in range(len(graph_names)):
+            fallback.setdefault(gi, f"the N-Quads could not be loaded: {exc}")
     if term_quads:
         store.extend(term_quads)
     for gi in fallback:
