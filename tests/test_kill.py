@@ -2,17 +2,19 @@
 
 Each case copies a finished build (the "old" build) into a fresh folder, starts `kg build` there for a
 build whose every output differs (another SOURCE_DATE_EPOCH: the build time is in the provenance graph of
-every file and of the store), and kills it — when something appears in the output folder (the store being
-loaded, the loaded store, the temporary files, the new link) or after a fixed delay. Then:
+every file and of the store), and kills it (its process group) — when something appears in the output
+folder (the new generation, its store, its files, a cache entry), when the `.current` link is switched, or at
+a fraction of the time an uninterrupted build takes. Then:
 
-- every `dossier.*` file is complete: byte-identical to the old build's (or, when the kill came after the
-  last rename, to the new build's: never a mix of the two, never a half-written file);
+- every `dossier.*` file is complete and byte-identical to the old build's (or, when the kill came after the
+  switch, to the new build's): never a half-written file, never a mix of the two builds;
 - `store` is there and answers `response-times`, from the same build as the files;
-- anything else left in the folder has a hidden name (a temporary `.dossier.trig.*`, `.store.new`);
+- anything else left in the folder has a hidden name (a generation never switched to, a temporary link);
 - the next `kg build` succeeds, gives the new build byte for byte and removes every leftover.
 
 No test-only hooks in the code: the points are found by watching the folder. chaos/run.py runs the same
-cases at 20 points (`KILL_POINTS`); this module runs a few of them.
+cases at 20 points (`KILL_POINTS`); this module runs a few of them, and checks each file-system step of
+`export.publish` (the switch) directly.
 """
 
 from __future__ import annotations
