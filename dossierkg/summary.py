@@ -86,7 +86,7 @@ def _kinds(docs):
 def _relative(path) -> str:
     from pathlib import Path
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
+        return str(Path(path).absolute().relative_to(Path.cwd()))  # the links, not the generation they point to
     except ValueError:
         return str(path)
 
