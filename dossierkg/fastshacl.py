@@ -299,6 +299,9 @@ class Program:
     guarded: list  # (name, predicates, datatype sensitive, kind): where merged/changed literals would matter
     parents: dict = field(default_factory=dict)  # property shape index -> node shapes that have it
     resource_checks: dict = field(default_factory=dict)  # predicate -> (fail for any IRI, any blank node, per IRI)
+    read: frozenset | None = None  # the predicates any query reads (None: all)
+    valued: frozenset | None = None  # the predicates whose literal values queries use (None: all); the others'
+    # literals are loaded as stand-ins ("<id>"^^<…literal>), one per distinct rdflib literal
 
 
 def _one(g: Graph, s, p):
@@ -713,14 +716,34 @@ def _compile(g: Graph) -> Program:
         if iri_fail or blank_fail or per_iri:
             resource_checks[pred] = (tuple(iri_fail), tuple(blank_fail), per_iri)
     guarded = []
+    read: set = {str(RDF.type), str(RDFS.subClassOf)}  # predicates a query reads
+    valued: set = set()  # predicates whose literal values a query compares, computes with or returns
     for ns in node_shapes:
+        read |= {str(p) for p in ns.subjects_of + ns.objects_of}
+        for select, prefixes in ns.target_selects:
+            from rdflib.plugins.sparql import prepareQuery
+
+            terms, variable = _terms_of(prepareQuery(select, initNs=prefixes))
+            read |= {"*"} if variable else terms
+            valued |= {"*"} if variable else terms
+        for alternatives in ns.node_or:
+            read |= {str(param[0]) for kind, param in alternatives if kind == "minCount"}
         for c in ns.sparql:
             guarded.append((f"sparql {c.node}", c.predicates, c.datatype_sensitive, "graph"))
+            read |= c.predicates
+            valued |= c.predicates
         for ps in ns.properties:
+            read.add(str(ps.predicate))
+            for other in ps.equals + ps.less_or_equal:
+                read.add(str(other))
+                valued |= {str(ps.predicate), str(other)}
+            if ps.unique_lang:
+                valued.add(str(ps.predicate))
             for other in ps.equals:
                 guarded.append((f"equals {ps.node}", frozenset({str(ps.predicate), str(other)}), True, "subject"))
     return Program(node_shapes, property_shapes, unsupported, g, dict(checks_by_predicate), literal_predicates,
-                   guarded, parents, resource_checks)
+                   guarded, parents, resource_checks, None if "*" in read else frozenset(read),
+                   None if "*" in valued else frozenset(valued))
 
 
 # ------------------------------------------------------------------------------------------------ loading the data
@@ -797,12 +820,15 @@ class _Loader(threading.Thread):
 CHUNK = 50_000  # quads per N-Quads chunk handed to the loading thread
 
 
-def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
+def load(quads, program: Program, nquads: bytes | None = None, part: tuple | None = None) -> Loaded:
     """The quads in an in-memory Oxigraph store, with the checks of each value on its own made on the way.
 
     The quads are written as N-Quads, chunk by chunk, for a thread that loads them meanwhile (each named graph
     under a stand-in IRI; quads with blank nodes are added as terms, which keeps their labels). `nquads`: the
-    same quads already serialised (named graphs only, no blank nodes), loaded as they are."""
+    same quads already serialised (named graphs only, no blank nodes), loaded as they are. `part` (k, n): only
+    the graphs k, k + n, k + 2n, … in the order they first appear."""
+    if part is not None:
+        nquads = None
     store = ox.Store()
     loader = _Loader(store)
     loader.start()
@@ -810,7 +836,7 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
     if not text:
         loader.chunks.put(nquads)
     graph_ids: dict = {}  # id(graph term) -> index
-    graph_by_name: dict = {}  # name -> index
+    graph_by_name: dict = {}  # name -> index (-1: another part's)
     graph_names: list = []
     graph_nodes: list = []
     graph_text: list = []
@@ -825,7 +851,8 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
     pred_index = program.literal_predicates
     pred_checks = {i: [(ps, ci, shapes[ps].checks[ci]) for ps, ci in program.checks_by_predicate[p]]
                    for p, i in pred_index.items()}
-    resource_checks = program.resource_checks  # predicate -> (fails for any IRI, for any blank node, per IRI)
+    resource_checks = program.resource_checks  # predicate -> (fail for any IRI, for any blank node, per IRI)
+    read, valued = program.read, program.valued
     iri_cache: dict = {}
     seen_pairs: dict = {}  # (predicate index, literal id) -> (failing checks, graph indexes)
     candidates: dict = defaultdict(set)
@@ -851,6 +878,8 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
     def new_graph(g) -> int:
         name = str(g)
         gi = graph_by_name.get(name)
+        if gi is None and part is not None and len(graph_by_name) % part[1] != part[0]:
+            gi = graph_by_name[name] = -1
         if gi is None:
             gi = graph_by_name[name] = len(graph_names)
             graph_names.append(name)
@@ -886,7 +915,8 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
         pk = sstr(p)
         info = by_iri.get(pk)
         if info is None:
-            info = by_iri[pk] = (pk, len(by_iri), pget(pk), rget(pk), nt_get(pk) or iri_text(pk))
+            info = by_iri[pk] = (pk, len(by_iri), pget(pk), rget(pk), nt_get(pk) or iri_text(pk),
+                                 read is None or pk in read, not text or valued is None or pk in valued)
         predicates[id(p)] = info
         return info
 
@@ -900,6 +930,8 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
                     loader.finish()
                     return load(quads, program)
                 raise
+        if gi < 0:
+            continue
         try:
             info = pinfo(id(p)) or predicate(p)
             to = type(o)
@@ -917,8 +949,8 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
                     pi = info[2]
                     failures = no_failures if pi is None else tuple(
                         (ps, ci) for ps, ci, check in pred_checks[pi] if not check.value_ok(o))
-                    entry = seen_pairs[pair] = (failures, {gi})
-                else:
+                    entry = seen_pairs[pair] = (failures, {gi} if info[6] else None)
+                elif info[6]:
                     entry[1].add(gi)
                 if entry[0]:
                     fail(gi, s, entry[0], lid, o)
@@ -939,11 +971,13 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
                         fail(gi, s, rc[1], ("b", sstr(o)), o)
                 else:
                     raise _Conversion(f"a {to.__name__} object")
+            if not info[5]:
+                continue  # no query reads this predicate
             ts = type(s)
             if ts is BNode or to is BNode:
                 if not text:
                     loader.finish()
-                    return load(quads, program)
+                    return load(quads, program, part=part)
                 term_quads.append(ox.Quad(_term(s, lit_ox, lit_ids), _term(p, lit_ox, lit_ids),
                                           _term(o, lit_ox, lit_ids), graph_nodes[gi]))
                 bnodes[gi] = True
@@ -957,7 +991,7 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
                     k = sstr(o)
                     ot = nt_get(k) or iri_text(k)
                 elif to is Literal:
-                    ot = lit_nt[lid]
+                    ot = lit_nt[lid] if info[6] else f'"{lid}"^^<{META}literal>'
                 else:
                     raise _Conversion(f"a {to.__name__} object")
                 append(f"{st} {info[4]} {ot} {graph_text[gi]} .\n")
@@ -983,7 +1017,7 @@ def load(quads, program: Program, nquads: bytes | None = None) -> Loaded:
     for gi in fallback:
         store.remove_graph(graph_nodes[gi])
     names = {info[1]: info[0] for info in by_iri.values()}
-    pairs = {(names[pid], lid): graphs for (pid, lid), (_, graphs) in seen_pairs.items()}
+    pairs = {(names[pid], lid): graphs for (pid, lid), (_, graphs) in seen_pairs.items() if graphs is not None}
     canonical = _guard_literals(store, program, literals, lit_ox, pairs, quads, graph_by_name, fallback)
     subclasses = store.query(f"ASK {{ GRAPH ?g {{ ?a <{RDFS.subClassOf}> ?b }} }}")
     return Loaded(store, graph_names, graph_nodes, dict(candidates), subjects, literals, fallback, bool(subclasses),
@@ -1850,26 +1884,92 @@ def _rows_to_findings(q: Query, name: str, row, loaded: Loaded, out: list, candi
 
 # ------------------------------------------------------------------------------------------------ validation
 
+def _part(quads, program: Program, nquads, part, threads: int) -> tuple[list, list, dict]:
+    """Load and validate the graphs of one part: (findings, graph names, fallback graph name -> why)."""
+    loaded = load(quads, program, nquads, part)
+    findings = run_queries(program, loaded, threads)
+    fallback = {loaded.graph_names[gi]: why for gi, why in loaded.fallback.items()}
+    return [f for f in findings if f.graph not in fallback], list(loaded.graph_names), fallback
+
+
+def _encode(program: Program, findings: list) -> list:
+    index = {id(s): ("n", s.index) for s in program.node_shapes}
+    index.update({id(s): ("p", s.index) for s in program.property_shapes})
+    return [(f.graph, f.focus, index[id(f.shape)], f.component, f.messages, f.path, f.value, f.constraint)
+            for f in findings]
+
+
+def _decode(program: Program, rows: list) -> list:
+    out = []
+    for graph, focus, (kind, i), component, messages, path, value, constraint in rows:
+        shape = program.node_shapes[i] if kind == "n" else program.property_shapes[i]
+        out.append(Finding(graph, focus, shape, component, messages, path, value, constraint))
+    return out
+
+
+def _parts_forked(quads, program: Program, n: int) -> list:
+    """The graphs shared out between this process and n - 1 forked ones (which see the quads without copying
+    them), each validating its part; a part whose process fails is validated here."""
+    import pickle
+
+    children = []
+    for k in range(1, n):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its part, back through the pipe, then leave at once
+            os.close(read)
+            status = 1
+            try:
+                findings, names, fallback = _part(quads, program, None, (k, n), 1)
+                data = pickle.dumps((_encode(program, findings), names, fallback), pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as f:
+                    f.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        children.append((k, pid, read))
+    parts = [_part(quads, program, None, (0, n), 1)]
+    for k, pid, read in children:
+        with os.fdopen(read, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(pid, 0)
+        if status == 0 and data:
+            rows, names, fallback = pickle.loads(data)
+            parts.append((_decode(program, rows), names, fallback))
+        else:
+            parts.append(_part(quads, program, None, (k, n), 1))
+    return parts
+
+
 def validate(quads, shapes: Graph, parallel: int = 1, nquads: bytes | None = None) -> Outcome:
     """Validate each named graph of `quads` against `shapes`: compiled queries where possible, pySHACL for the
-    shapes and graphs the compiler leaves out. `parallel`: threads running the queries. `nquads`: the same
-    quads serialised as N-Quads (named graphs only), loaded as they are instead of written anew."""
+    shapes and graphs the compiler leaves out.
+
+    `parallel` > 1: the named graphs are shared out between that many processes (forked: they read the quads
+    where they are), or, given `nquads` (the same quads serialised as N-Quads, named graphs only, loaded as
+    they are), the queries between that many threads."""
     quads = quads if isinstance(quads, list) else list(quads)
     program = compile_shapes(shapes)
     collecting = gc.isenabled()
     gc.disable()  # millions of new objects, none in cycles: the collector would only rescan the heap
     try:
-        loaded = load(quads, program, nquads)
-        findings = run_queries(program, loaded, parallel)
+        if parallel > 1 and nquads is None and hasattr(os, "fork"):
+            parts = _parts_forked(quads, program, parallel)
+        else:
+            parts = [_part(quads, program, nquads, None, parallel)]
     finally:
         if collecting:
             gc.enable()
-    fallback = {loaded.graph_names[gi]: why for gi, why in loaded.fallback.items()}
-    findings = [f for f in findings if f.graph not in fallback]
+    findings, names, fallback = [], [], {}
+    for f, n, fb in parts:
+        findings += f
+        names += n
+        fallback.update(fb)
     extra = []
     if fallback or program.unsupported:
-        extra = _pyshacl_parts(quads, shapes, program, set(fallback), set(loaded.graph_names))
-    return Outcome(findings, list(loaded.graph_names), fallback, dict(program.unsupported), extra)
+        extra = _pyshacl_parts(quads, shapes, program, set(fallback), set(names))
+    return Outcome(findings, names, fallback, dict(program.unsupported), extra)
 
 
 def _pyshacl_parts(quads, shapes: Graph, program: Program, whole: set, names: set) -> list:
