@@ -36,9 +36,8 @@ import os
 import queue
 import re
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -46,7 +45,6 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 # ------------------------------------------------------------------------------------------------ vocabulary
 
-SH_IRI, SH_BLANK, SH_LITERAL = SH.IRI, SH.BlankNode, SH.Literal
 NODE_KINDS = {  # node kind -> (matches an IRI, a blank node, a literal)
     SH.IRI: (True, False, False), SH.BlankNode: (False, True, False), SH.Literal: (False, False, True),
     SH.BlankNodeOrIRI: (True, True, False), SH.BlankNodeOrLiteral: (False, True, True),
@@ -72,7 +70,6 @@ PROPERTY_PARAMETERS = DESCRIPTIVE | {
     SH.uniqueLang, SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount}
 NODE_PARAMETERS = DESCRIPTIVE | {SH.targetClass, SH.target, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property,
                                  SH.sparql, SH.nodeKind, SH["or"], SH.declare, SH.prefixes}
-SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 GRAPH_PREFIX = "urn:x-dossierkg-fastshacl:graph:"
 META = "urn:x-dossierkg-fastshacl:"
 TYPE = f"<{RDF.type}>"
@@ -198,9 +195,9 @@ class Check:
             return v in p
         raise AssertionError(k)
 
-    def resource_condition(self, v: str, class_path: str) -> str | None:
-        """A SPARQL expression, true when the check fails for the IRI or blank node `v`; None when the value must
-        be checked in Python (the string constraints of an IRI)."""
+    def resource_condition(self, v: str, class_path: str) -> str:
+        """A SPARQL expression, true when the check may fail for the IRI or blank node `v` (the string
+        constraints of an IRI are then checked in Python: python_for_resources)."""
         k, p = self.kind, self.param
         if k == "datatype" or k in ("minInclusive", "maxInclusive"):
             return "true"
@@ -248,7 +245,6 @@ class SparqlConstraint:
     prefixes: dict
     variables: list  # projected, in order (this, value, path, …)
     messages: list
-    text: str  # the query, for what it reads
     predicates: frozenset  # IRIs it mentions (an over-approximation of the predicates it reads)
     datatype_sensitive: bool
 
@@ -282,10 +278,6 @@ class Shape:
     @property
     def sparql_path(self) -> str:
         return f"^<{self.predicate}>" if self.inverse else f"<{self.predicate}>"
-
-    @property
-    def severity_name(self) -> str:
-        return SEVERITY_NAMES.get(self.severity, str(self.severity).rsplit("#", 1)[-1])
 
 
 @dataclass
@@ -352,7 +344,7 @@ def _member(g: Graph, node) -> tuple:
     raise Unsupported("sh:or member other than one sh:class, sh:datatype or sh:nodeKind")
 
 
-def _severity_and_messages(g: Graph, node, shape_kind: str) -> tuple:
+def _severity_and_messages(g: Graph, node) -> tuple:
     severity = next(iter(set(g.objects(node, SH.severity))), SH.Violation)
     messages = [m for m in g.objects(node, SH.message)]
     return severity, messages
@@ -502,13 +494,13 @@ def _compile_sparql_constraint(g: Graph, node) -> SparqlConstraint:
     if variable_predicate:
         predicates = frozenset(["*"])
     messages = list(g.objects(node, SH.message))
-    return SparqlConstraint(node, text, prefixes, variables, messages, text, predicates,
+    return SparqlConstraint(node, text, prefixes, variables, messages, predicates,
                             bool(re.search(r"\b(DATATYPE|STRDT|sameTerm)\s*\(", text, re.I)))
 
 
 def _compile_property(g: Graph, node, index: int) -> Shape:
     _check_keys(g, node, PROPERTY_PARAMETERS)
-    severity, messages = _severity_and_messages(g, node, "property")
+    severity, messages = _severity_and_messages(g, node)
     if not messages:
         raise Unsupported("a property shape without sh:message (pySHACL makes a generic one)")
     path = _one(g, node, SH.path)
@@ -602,7 +594,7 @@ def _node_or_member(g: Graph, node) -> tuple:
 
 def _compile_node(g: Graph, node, index: int, property_index: dict) -> Shape:
     _check_keys(g, node, NODE_PARAMETERS)
-    severity, messages = _severity_and_messages(g, node, "node")
+    severity, messages = _severity_and_messages(g, node)
     shape = Shape(node, index, severity, messages)
     if (node, RDF.type, RDFS.Class) in g or (node, RDF.type, URIRef(str(RDFS) + "Class")) in g:
         raise Unsupported("implicit class target")
@@ -639,19 +631,23 @@ def _compile_node(g: Graph, node, index: int, property_index: dict) -> Shape:
     return shape
 
 
-_PROGRAMS: dict = {}
+_PROGRAMS: OrderedDict = OrderedDict()  # id(shapes graph) -> (the graph, its size, its program)
+_PROGRAMS_KEPT = 8
 _programs_lock = threading.Lock()
 
 
 def compile_shapes(shapes: Graph) -> Program:
-    """The shapes graph compiled (once per shapes graph: kept by identity and size)."""
-    key = (id(shapes), len(shapes))
+    """The shapes graph compiled, once per shapes graph (the same object, unchanged in size)."""
     with _programs_lock:
-        if key in _PROGRAMS:
-            return _PROGRAMS[key]
+        kept = _PROGRAMS.get(id(shapes))
+        if kept is not None and kept[0] is shapes and kept[1] == len(shapes):
+            _PROGRAMS.move_to_end(id(shapes))
+            return kept[2]
     program = _compile(shapes)
     with _programs_lock:
-        _PROGRAMS[key] = program
+        _PROGRAMS[id(shapes)] = (shapes, len(shapes), program)
+        while len(_PROGRAMS) > _PROGRAMS_KEPT:
+            _PROGRAMS.popitem(last=False)
     return program
 
 
@@ -1026,9 +1022,13 @@ def load(quads, program: Program, nquads: bytes | None = None, part: tuple | Non
 
 def _guard_literals(store, program, literals, lit_ox, seen_pairs, quads, graph_index, fallback) -> dict:
     """Where the store would not tell literals apart as pySHACL does, or changes their text, hand the graph to
-    pySHACL. Returns the stored (canonical) form -> the rdflib literal, for the forms only one literal has."""
-    typed = [i for i, lit in enumerate(literals) if lit.datatype is not None and lit.datatype != XSD.string]
-    canon = list(lit_ox)
+    pySHACL. Returns the stored (canonical) form -> the rdflib literal, for the forms only one literal has.
+
+    Only the literals of predicates whose values the queries use (`seen_pairs`) are loaded as they are; the
+    others are stand-ins, one per rdflib literal."""
+    loaded_as_is = sorted({lid for _, lid in seen_pairs})
+    typed = [i for i in loaded_as_is if literals[i].datatype is not None and literals[i].datatype != XSD.string]
+    canon = {i: lit_ox[i] for i in loaded_as_is}
     if typed:
         scratch = ox.Store()
         scratch.extend(ox.Quad(ox.NamedNode(f"{META}literal:{i}"), ox.NamedNode(f"{META}value"), lit_ox[i])
@@ -1036,7 +1036,7 @@ def _guard_literals(store, program, literals, lit_ox, seen_pairs, quads, graph_i
         for q in scratch:
             canon[int(q.subject.value.rsplit(":", 1)[1])] = q.object
     by_form: dict = defaultdict(list)
-    for i, c in enumerate(canon):
+    for i, c in canon.items():
         by_form[c].append(i)
     merged = {i for ids in by_form.values() if len(ids) > 1 for i in ids}
     changed = set()  # lexical form changed, or ill-typed
@@ -1047,7 +1047,8 @@ def _guard_literals(store, program, literals, lit_ox, seen_pairs, quads, graph_i
             changed.add(i)
         elif c.datatype.value != str(lit.datatype):
             retyped.add(i)
-    for i, lit in enumerate(literals):  # language tags are lower-cased
+    for i in loaded_as_is:  # language tags are lower-cased
+        lit = literals[i]
         if lit.language and lit.language != lit.language.lower():
             changed.add(i)
     suspicious = merged | changed | retyped
@@ -1374,7 +1375,7 @@ class _Rewriter:
             return [(s, s_vars, p, [p] if kind == "var" else [], o, o_vars)]
         if kind == "path":
             return [(s, s_vars, p, [], o, o_vars)]
-        out, prev, prev_vars = [], (s, s_vars), None
+        out, prev = [], (s, s_vars)
         for n, (inverse, iri) in enumerate(p):
             if n == len(p) - 1:
                 nxt = (o, o_vars)
@@ -1542,9 +1543,11 @@ def _sparql_query(ns: Shape, c: SparqlConstraint, inline: str, head: str) -> str
     return _REWRITTEN[key]
 
 
-def plan(program: Program, subclasses: bool, blank_nodes: bool = True) -> tuple[list, list]:
-    """The updates that materialise focus nodes, and every query but the focus look-ups. Without blank nodes
-    in the data, a node kind that admits IRIs is not checked on focus nodes that are subjects."""
+def plan(program: Program, subclasses: bool, blank_nodes: bool = True) -> tuple[list, list, set]:
+    """The updates that materialise focus nodes, every query but the focus look-ups, and the node shapes whose
+    focus nodes the updates materialise. Without blank nodes in the data, a node kind that admits IRIs is not
+    checked on focus nodes that are subjects."""
+    materialised: set = set()
     class_path = SUBCLASS_PATH if subclasses else TYPE
     updates, out = [], []
     minima: dict = defaultdict(list)  # (predicate, inverse, n) -> [(node shape, property shape)]
@@ -1596,10 +1599,9 @@ def plan(program: Program, subclasses: bool, blank_nodes: bool = True) -> tuple[
         if not _simple_focus(ns, subclasses) and len(here) + min_uses.get(ns.index, 0) > 1:
             focus = f"?this <{META}focus:{ns.index}> {G} ."
             updates.append(f"{head}INSERT {{ ?this <{META}focus:{ns.index}> {G} }} WHERE {{ {inline} }}")
-            ns.materialised = True
+            materialised.add(ns.index)
         else:
             focus = inline
-            ns.materialised = False
         focus_of[ns.index] = focus
         for q in here:
             q.text = getattr(q, "head", head) + q.text.replace(FOCUS, focus)
@@ -1667,16 +1669,16 @@ def plan(program: Program, subclasses: bool, blank_nodes: bool = True) -> tuple[
                                            f"LCASE(LANG(?fs_v)) = LCASE(LANG(?fs_w))) "
                                            f"BIND (LCASE(LANG(?fs_v)) AS ?fs_lang) }}",
                              extra=[ps for ps in shapes if ps.unique_lang]))
-    return updates, out
+    return updates, out, materialised
 
 
 LOOKUP_MAX = 20_000  # candidates of one shape looked up one by one; more: joined with a scan of the focus nodes
 
 
-def membership_query(ns: Shape, subclasses: bool, count: int) -> str:
+def membership_query(ns: Shape, subclasses: bool, count: int, materialised: bool) -> str:
     """The (graph, node) rows of candidate subjects (`?this <…candidate:i> ?fs_g`) that are focus nodes."""
     candidate = f"?this <{META}candidate:{ns.index}> {G} ."
-    if getattr(ns, "materialised", False):
+    if materialised:
         return f"SELECT {G} ?this WHERE {{ {candidate} FILTER EXISTS {{ ?this <{META}focus:{ns.index}> {G} }} }}"
     if _simple_focus(ns, subclasses) and count <= LOOKUP_MAX:
         return f"SELECT {G} ?this WHERE {{ {candidate} FILTER EXISTS {{ {_type_pattern('?this', ns.classes[0], False)} }} }}"
@@ -1740,7 +1742,7 @@ def run_queries(program: Program, loaded: Loaded, threads: int = 1) -> list[Find
     """Run every query on the loaded store (in `threads` threads: Oxigraph releases the GIL) and turn the rows
     into findings."""
     store = loaded.store
-    updates, qs = plan(program, loaded.subclasses, loaded.blank_nodes)
+    updates, qs, materialised = plan(program, loaded.subclasses, loaded.blank_nodes)
     for u in updates:
         store.update(u)
     names = {node.value: loaded.graph_names[i] for i, node in enumerate(loaded.graph_nodes)}
@@ -1774,7 +1776,8 @@ def run_queries(program: Program, loaded: Loaded, threads: int = 1) -> list[Find
             for i, keys in wanted.items() for name, so in keys]
     store.extend(meta)
     order = list(wanted)
-    texts = [membership_query(program.node_shapes[i], loaded.subclasses, len(wanted[i])) for i in order]
+    texts = [membership_query(program.node_shapes[i], loaded.subclasses, len(wanted[i]), i in materialised)
+             for i in order]
     members: dict = {}
     for i, rows in _run_all(store, texts, threads, order):
         members[i] = {(names[row[0].value], row[1]) for row in rows}
