@@ -484,6 +484,11 @@ def _compile_sparql_constraint(g: Graph, node) -> SparqlConstraint:
     text = str(selects[0])
     if re.search(r"\$(PATH|currentShape|shapesGraph)\b", text):
         raise Unsupported("$PATH, $currentShape or $shapesGraph in a SPARQL constraint")
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper as Helper
+
+    for name in ("has_minus_regex", "has_values_regex", "has_service_regex", "has_nested_select_regex"):
+        if getattr(Helper, name).search(text):  # pySHACL refuses these: let it say so
+            raise Unsupported(f"a SPARQL constraint pySHACL refuses ({name})")
     prefixes = _prefixes(g, node)
     variables = _analyse_select(text, prefixes, need_this=True)
     if "failure" in variables:
@@ -628,6 +633,7 @@ def _compile_node(g: Graph, node, index: int, property_index: dict) -> Shape:
         shape.properties.append(property_index[ps])
     for c in g.objects(node, SH.sparql):
         shape.sparql.append(_compile_sparql_constraint(g, c))
+    _prologue(*[p for _, p in shape.target_selects], *[c.prefixes for c in shape.sparql])  # they agree
     return shape
 
 
@@ -1413,10 +1419,16 @@ class _Rewriter:
         return out
 
 
-def rewrite_select(text: str, head: str) -> str:
-    """`SELECT <projection> WHERE { P }` as `SELECT ?fs_g <projection> WHERE { head P' }` (P rewritten as above).
-    Unsupported if the query is not of that form."""
+def rewrite_select(text: str, head: str, prefixes: dict) -> str:
+    """`SELECT <projection> WHERE { P }` as `SELECT ?fs_g <projection> WHERE { head P' }` (P rewritten as above,
+    prefixed names written out in full). Unsupported if the query is not of that form."""
     tokens = _tokens(text)
+    for tok in tokens:
+        if tok.kind == "pname":
+            prefix, _, local = tok.text.partition(":")
+            if prefix not in prefixes or "\\" in local or "%" in local:
+                raise Unsupported(f"prefixed name {tok.text}")
+            tok.kind, tok.text = "iri", f"<{prefixes[prefix]}{local}>"
     if any(t.kind == "var" and t.text[1:].startswith("fs_") for t in tokens):
         raise Unsupported("variables named fs_…")
     if not tokens[0].word("SELECT"):
@@ -1476,21 +1488,29 @@ def _type_pattern(var: str, cls, subclasses: bool) -> str:
     return f"GRAPH {G} {{ {var} {SUBCLASS_PATH if subclasses else TYPE} <{cls}> }}"
 
 
-def _focus_parts(ns: Shape, subclasses: bool) -> list:
-    """Patterns (each binding ?fs_g and ?this) whose union is the shape's focus nodes."""
+def _focus_parts(ns: Shape, subclasses: bool) -> tuple[list, list]:
+    """Patterns (each binding ?fs_g and ?this) whose union is the shape's focus nodes, and the prefixes those
+    patterns need (SPARQL targets kept as written)."""
     parts = [_type_pattern("?this", c, subclasses) for c in ns.classes]
     parts += [f"GRAPH {G} {{ ?this <{p}> ?fs_any }}" for p in ns.subjects_of]
     parts += [f"GRAPH {G} {{ ?fs_any <{p}> ?this }}" for p in ns.objects_of]
+    needed = []
     for select, prefixes in ns.target_selects:
         try:
-            parts.append("{ " + rewrite_select(select, "") + " }")
+            parts.append("{ " + rewrite_select(select, "", prefixes) + " }")
         except Unsupported:
             parts.append(f"GRAPH {G} {{ {{ {select} }} }}")
-    return parts
+            needed.append(prefixes)
+    return parts, needed
+
+
+def _focus_head(ns: Shape, subclasses: bool) -> str:
+    """The prologue the shape's focus pattern needs."""
+    return _prologue(*_focus_parts(ns, subclasses)[1])
 
 
 def _focus_inline(ns: Shape, subclasses: bool) -> str:
-    parts = _focus_parts(ns, subclasses)
+    parts, _ = _focus_parts(ns, subclasses)
     if len(parts) == 1 and (ns.classes or ns.subjects_of or ns.objects_of):
         return f"{{ SELECT {G} ?this WHERE {{ {parts[0]} }} }}"
     return f"{{ SELECT DISTINCT {G} ?this WHERE {{ {' UNION '.join(f'{{ {p} }}' for p in parts)} }} }}"
@@ -1528,18 +1548,21 @@ def _instances(var: str, classes, subclasses: bool) -> str:
 _REWRITTEN: dict = {}
 
 
-def _sparql_query(ns: Shape, c: SparqlConstraint, inline: str, head: str) -> str:
-    """A SPARQL constraint as one query over every graph: rewritten into hash joins when it can be."""
-    key = (id(c), inline)
+def _sparql_query(ns: Shape, c: SparqlConstraint, inline: str, focus_head: str) -> tuple[str, str]:
+    """A SPARQL constraint as one query over every graph, and its prologue: rewritten into hash joins when it
+    can be, else run as written in each graph."""
+    key = (c.select, inline, focus_head)
     if key not in _REWRITTEN:
         projected = " ".join(f"?{v}" for v in c.variables if v != "this")
         try:
-            body = rewrite_select(c.select, FOCUS)
+            body = rewrite_select(c.select, FOCUS, c.prefixes)
             text = f"SELECT DISTINCT {G} ?this {projected} WHERE {{ {{ {body} }} }}"
-            ox.Store().query(head + text.replace(FOCUS, inline))  # it parses
+            ox.Store().query(focus_head + text.replace(FOCUS, inline))  # it parses
+            head = focus_head
         except (Unsupported, SyntaxError, ValueError, OSError):
             text = f"SELECT DISTINCT {G} ?this {projected} WHERE {{ {FOCUS} GRAPH {G} {{ {{ {c.select} }} }} }}"
-        _REWRITTEN[key] = text
+            head = _prologue(*_focus_parts(ns, False)[1], c.prefixes)  # they agree: _compile_node checks
+        _REWRITTEN[key] = (text, head)
     return _REWRITTEN[key]
 
 
@@ -1553,11 +1576,12 @@ def plan(program: Program, subclasses: bool, blank_nodes: bool = True) -> tuple[
     minima: dict = defaultdict(list)  # (predicate, inverse, n) -> [(node shape, property shape)]
     min_uses: dict = {}
     focus_of: dict = {}
+    head_of: dict = {}
     by_path: dict = defaultdict(list)  # (predicate, inverse) -> property shapes
     for ps in program.property_shapes:
         by_path[(ps.predicate, ps.inverse)].append(ps)
     for ns in program.node_shapes:
-        head = _prologue(*[p for _, p in ns.target_selects])
+        head = _focus_head(ns, subclasses)
         inline = _focus_inline(ns, subclasses)
         here: list = []
         subjects_only = not (ns.objects_of or ns.target_selects)
@@ -1580,9 +1604,9 @@ def plan(program: Program, subclasses: bool, blank_nodes: bool = True) -> tuple[
                 here.append(Query("or", f"SELECT {G} ?this WHERE {{ {FOCUS} "
                                         f"{' '.join(f'MINUS {{ {m} }}' for m in minus)} }}", ns))
         for c in ns.sparql:
-            q = Query("sparql", _sparql_query(ns, c, inline, _prologue(*[p for _, p in ns.target_selects], c.prefixes)),
-                      ns, None, c)
-            q.head = _prologue(*[p for _, p in ns.target_selects], c.prefixes)
+            text, q_head = _sparql_query(ns, c, inline, head)
+            q = Query("sparql", text, ns, None, c)
+            q.head = q_head
             here.append(q)
         for ps in ns.properties:
             if ps.min_count is not None and ps.min_count > 0:
@@ -1603,17 +1627,18 @@ def plan(program: Program, subclasses: bool, blank_nodes: bool = True) -> tuple[
         else:
             focus = inline
         focus_of[ns.index] = focus
+        head_of[ns.index] = head
         for q in here:
             q.text = getattr(q, "head", head) + q.text.replace(FOCUS, focus)
             out.append(q)
     for (pred, inverse, n), pairs in minima.items():
-        shapes_of: dict = defaultdict(list)
+        by_head: dict = defaultdict(lambda: defaultdict(list))  # only shapes whose focus needs the same prefixes
         for ns, ps in pairs:
-            shapes_of[ns.index].append(ps)
-        head = _prologue(*[p for ns, _ in pairs for _, p in ns.target_selects])
-        union = " UNION ".join(f"{{ {focus_of[i]} BIND ({i} AS ?fs_ns) }}" for i in sorted(shapes_of))
-        out.append(Query("min", f"{head}SELECT {G} ?this ?fs_ns WHERE {{ {union} MINUS {{ {_has(pred, n, inverse)} }} }}",
-                         extra=dict(shapes_of)))
+            by_head[head_of[ns.index]][ns.index].append(ps)
+        for head, shapes_of in by_head.items():
+            union = " UNION ".join(f"{{ {focus_of[i]} BIND ({i} AS ?fs_ns) }}" for i in sorted(shapes_of))
+            out.append(Query("min", f"{head}SELECT {G} ?this ?fs_ns WHERE {{ {union} MINUS {{ "
+                                    f"{_has(pred, n, inverse)} }} }}", extra=dict(shapes_of)))
     for (pred, inverse), shapes in by_path.items():
         V = _values(pred, inverse)
         maxima = defaultdict(list)
@@ -1682,8 +1707,7 @@ def membership_query(ns: Shape, subclasses: bool, count: int, materialised: bool
         return f"SELECT {G} ?this WHERE {{ {candidate} FILTER EXISTS {{ ?this <{META}focus:{ns.index}> {G} }} }}"
     if _simple_focus(ns, subclasses) and count <= LOOKUP_MAX:
         return f"SELECT {G} ?this WHERE {{ {candidate} FILTER EXISTS {{ {_type_pattern('?this', ns.classes[0], False)} }} }}"
-    head = _prologue(*[p for _, p in ns.target_selects])
-    return f"{head}SELECT DISTINCT {G} ?this WHERE {{ {candidate} {_focus_inline(ns, subclasses)} }}"
+    return f"{_focus_head(ns, subclasses)}SELECT DISTINCT {G} ?this WHERE {{ {candidate} {_focus_inline(ns, subclasses)} }}"
 
 
 # ------------------------------------------------------------------------------------------------ results
