@@ -150,6 +150,12 @@ def _store_or_exit(kind: str | None = None, build_dir: Path = BUILD):
         sys.exit(EXIT_INPUT)
 
 
+def _print_results(results, fmt: str | None, who: str) -> None:
+    click.echo(results.render(fmt or _default_format()), nl=False)
+    for w in results.warnings:
+        click.echo(f"{who}: warning: {w}", err=True)
+
+
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -209,9 +215,7 @@ def query_cmd(name: str, params: tuple[str, ...], fmt: str | None, endpoint: str
     except QueryError as exc:
         click.echo(f"kg query {name}: {exc}", err=True)
         sys.exit(EXIT_INPUT if endpoint else EXIT_USAGE)
-    click.echo(results.render(fmt or _default_format()), nl=False)
-    for w in results.warnings:
-        click.echo(f"kg query {name}: warning: {w}", err=True)
+    _print_results(results, fmt, f"kg query {name}")
 
 
 @cli.command("sparql")
@@ -239,9 +243,7 @@ def sparql_cmd(query: str | None, file: Path | None, fmt: str | None, endpoint: 
     except QueryError as exc:
         click.echo(f"kg sparql: {exc}", err=True)
         sys.exit(EXIT_INPUT if endpoint else EXIT_USAGE)
-    click.echo(results.render(fmt or _default_format()), nl=False)
-    for w in results.warnings:
-        click.echo(f"kg sparql: warning: {w}", err=True)
+    _print_results(results, fmt, "kg sparql")
 
 
 @cli.command("check")

@@ -389,6 +389,25 @@ READ_FORMATS = {".trig": "trig", ".ttl": "turtle", ".nq": "nquads", ".nt": "nt",
                 ".json": "json-ld"}
 
 
+def _remote_contexts(node) -> list[str]:
+    """Context references anywhere in a JSON-LD document that a processor would fetch (URLs, @import)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                for v in value if isinstance(value, list) else [value]:
+                    if isinstance(v, str):
+                        found.append(v)
+                    else:
+                        found += _remote_contexts(v)
+            else:
+                found += _remote_contexts(value)
+    elif isinstance(node, list):
+        for v in node:
+            found += _remote_contexts(v)
+    return found
+
+
 def load_quads(path: Path) -> list[tuple]:
     """Read an RDF file into (s, p, o, g) quads, parsing into a fresh dataset (a failed parse leaves nothing)."""
     fmt = READ_FORMATS.get(path.suffix.lower())
@@ -399,8 +418,12 @@ def load_quads(path: Path) -> list[tuple]:
         data = path.read_bytes()
         if fmt == "json-ld":
             doc = json.loads(data)
-            if doc.get("@context") == "context.jsonld":
+            if isinstance(doc, dict) and doc.get("@context") == "context.jsonld":
                 doc["@context"] = context()["@context"]
+            remote = _remote_contexts(doc)
+            if remote:
+                raise UnreadableGraph(f"{path}: refers to a remote JSON-LD context ({remote[0][:80]}); kg never "
+                                      "fetches contexts over the network — embed it, or use context.jsonld")
             data = json.dumps(doc).encode()
         ds.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except (OSError, ValueError, SyntaxError, IndexError, AssertionError, KeyError, TypeError, AttributeError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -296,3 +297,12 @@ def test_incremental_build_equals_a_full_build(tmp_path):
     for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
     assert b"hierover te oordelen" in (tmp_path / "inc" / "dossier.nq").read_bytes()
+
+
+@pytest.mark.parametrize("ctx", ["http://example.org/context.jsonld", ["https://schema.org/"],
+                                 {"@import": "http://example.org/c.jsonld"}])
+def test_jsonld_with_a_remote_context_is_refused_without_network(tmp_path, ctx):
+    bad = tmp_path / "remote.jsonld"
+    bad.write_text(json.dumps({"@context": ctx, "@id": "http://example.org/x", "name": "x"}))
+    result = CliRunner().invoke(kg.cli, ["validate", str(bad)])
+    assert result.exit_code == 3 and "remote JSON-LD context" in result.output
