@@ -270,6 +270,7 @@ class Shape:
     subjects_of: list = field(default_factory=list)
     objects_of: list = field(default_factory=list)
     target_selects: list = field(default_factory=list)  # (select text, prefixes)
+    target_reads: list = field(default_factory=list)  # the IRIs each mentions ("*": a variable predicate)
     properties: list = field(default_factory=list)
     node_kind: URIRef | None = None
     node_or: list = field(default_factory=list)  # list of alternatives: each a list of (kind, param)
@@ -351,17 +352,26 @@ def _severity_and_messages(g: Graph, node) -> tuple:
 
 
 SELECT_START = re.compile(r"^\s*SELECT\b", re.I)
+_PARSED: dict = {}
+
+
+def _parse(text: str, prefixes: dict):
+    """rdflib's prepared query (parsed once per text and prefixes)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    key = (text, tuple(sorted(prefixes.items())))
+    if key not in _PARSED:
+        _PARSED[key] = prepareQuery(text, initNs=prefixes)
+    return _PARSED[key]
 
 
 def _analyse_select(text: str, prefixes: dict, need_this: bool) -> list:
     """The projected variables of a SELECT; Unsupported unless running it once as a subquery joined with the focus
     nodes gives the rows pySHACL gets by pre-binding $this per focus node."""
-    from rdflib.plugins.sparql import prepareQuery
-
     if not SELECT_START.match(text):
         raise Unsupported("a SPARQL query with a prologue or not a SELECT")
     try:
-        query = prepareQuery(text, initNs=prefixes)
+        query = _parse(text, prefixes)
     except Exception as exc:  # noqa: BLE001 - pySHACL would fail on it too; leave it to pySHACL
         raise Unsupported(f"SPARQL query rdflib cannot parse: {exc}") from None
     names = [str(v) for v in query.algebra.PV]
@@ -374,6 +384,22 @@ def _analyse_select(text: str, prefixes: dict, need_this: bool) -> list:
     if "this" not in _bound(query.algebra["p"]):
         raise Unsupported("SPARQL constraint whose patterns do not bind $this")
     return names
+
+
+def _analyse(text: str, prefixes: dict, need_this: bool) -> tuple[list, frozenset]:
+    """The projected variables of a SELECT and the IRIs it mentions ("*": a variable predicate), read off its
+    tokens when the rewriter takes it (rdflib's SPARQL parser is slow), else off rdflib's algebra."""
+    if not SELECT_START.match(text):
+        raise Unsupported("a SPARQL query with a prologue or not a SELECT")
+    try:
+        names, iris, this_bound = read_select(text, prefixes)
+        if "this" in names and (this_bound or not need_this):
+            return names, iris
+    except Unsupported:
+        pass
+    names = _analyse_select(text, prefixes, need_this)
+    iris, variable = _terms_of(_parse(text, prefixes))
+    return names, frozenset(["*"]) if variable else iris
 
 
 def _vars_in(node) -> set:
@@ -490,14 +516,9 @@ def _compile_sparql_constraint(g: Graph, node) -> SparqlConstraint:
         if getattr(Helper, name).search(text):  # pySHACL refuses these: let it say so
             raise Unsupported(f"a SPARQL constraint pySHACL refuses ({name})")
     prefixes = _prefixes(g, node)
-    variables = _analyse_select(text, prefixes, need_this=True)
+    variables, predicates = _analyse(text, prefixes, need_this=True)
     if "failure" in variables:
         raise Unsupported("?failure in a SPARQL constraint")
-    from rdflib.plugins.sparql import prepareQuery
-
-    predicates, variable_predicate = _terms_of(prepareQuery(text, initNs=prefixes))
-    if variable_predicate:
-        predicates = frozenset(["*"])
     messages = list(g.objects(node, SH.message))
     return SparqlConstraint(node, text, prefixes, variables, messages, predicates,
                             bool(re.search(r"\b(DATATYPE|STRDT|sameTerm)\s*\(", text, re.I)))
@@ -597,7 +618,7 @@ def _node_or_member(g: Graph, node) -> tuple:
     raise Unsupported("node-level sh:or member other than [sh:path p; sh:minCount n] or [sh:class C]")
 
 
-def _compile_node(g: Graph, node, index: int, property_index: dict) -> Shape:
+def _compile_node(g: Graph, node, index: int, property_index: dict, constraints: dict) -> Shape:
     _check_keys(g, node, NODE_PARAMETERS)
     severity, messages = _severity_and_messages(g, node)
     shape = Shape(node, index, severity, messages)
@@ -616,8 +637,9 @@ def _compile_node(g: Graph, node, index: int, property_index: dict) -> Shape:
         if len(selects) != 1 or set(g.objects(t, RDF.type)) - {SH.SPARQLTarget}:
             raise Unsupported("a target other than a SPARQL target")
         prefixes = _prefixes(g, t)
-        _analyse_select(str(selects[0]), prefixes, need_this=False)
+        _, mentioned = _analyse(str(selects[0]), prefixes, need_this=False)
         shape.target_selects.append((str(selects[0]), prefixes))
+        shape.target_reads.append(mentioned)
     kind = _one(g, node, SH.nodeKind)
     if kind is not None:
         if kind not in NODE_KINDS:
@@ -632,7 +654,9 @@ def _compile_node(g: Graph, node, index: int, property_index: dict) -> Shape:
             raise Unsupported(f"property shape {ps}: {property_index.get(('error', ps), 'not compiled')}")
         shape.properties.append(property_index[ps])
     for c in g.objects(node, SH.sparql):
-        shape.sparql.append(_compile_sparql_constraint(g, c))
+        if c not in constraints:
+            constraints[c] = _compile_sparql_constraint(g, c)
+        shape.sparql.append(constraints[c])
     _prologue(*[p for _, p in shape.target_selects], *[c.prefixes for c in shape.sparql])  # they agree
     return shape
 
@@ -678,6 +702,7 @@ def _compile(g: Graph) -> Program:
         property_index[ps] = shape
         property_shapes.append(shape)
     node_shapes = []
+    constraints: dict = {}  # SPARQL constraint node -> compiled (a constraint may serve several shapes)
     for node in sorted({s for p in TARGETS for s in g.subjects(p, None)}, key=str):
         if (node, SH.path, None) in g:
             unsupported[node] = "a property shape with targets"
@@ -686,7 +711,7 @@ def _compile(g: Graph) -> Program:
         if isinstance(deactivated, Literal) and deactivated.value is True:
             continue
         try:
-            node_shapes.append(_compile_node(g, node, len(node_shapes), property_index))
+            node_shapes.append(_compile_node(g, node, len(node_shapes), property_index, constraints))
         except Unsupported as exc:
             unsupported[node] = str(exc)
     used = {id(ps) for ns in node_shapes for ps in ns.properties}
@@ -722,12 +747,9 @@ def _compile(g: Graph) -> Program:
     valued: set = set()  # predicates whose literal values a query compares, computes with or returns
     for ns in node_shapes:
         read |= {str(p) for p in ns.subjects_of + ns.objects_of}
-        for select, prefixes in ns.target_selects:
-            from rdflib.plugins.sparql import prepareQuery
-
-            terms, variable = _terms_of(prepareQuery(select, initNs=prefixes))
-            read |= {"*"} if variable else terms
-            valued |= {"*"} if variable else terms
+        for mentioned in ns.target_reads:
+            read |= mentioned
+            valued |= mentioned
         for alternatives in ns.node_or:
             read |= {str(param[0]) for kind, param in alternatives if kind == "minCount"}
         for c in ns.sparql:
@@ -1189,6 +1211,8 @@ class _Rewriter:
         self.t = tokens
         self.i = 0
         self.fresh = 0
+        self.mentions_this = False
+        self.variable_predicate = False
 
     def peek(self, k: int = 0) -> Tok:
         return self.t[self.i + k]
@@ -1263,11 +1287,13 @@ class _Rewriter:
         raise Unsupported(f"FILTER {tok.text}")
 
     # -- graph patterns
-    def group(self, head: str = "") -> tuple[str, bool]:
-        """A group { … } rewritten; whether it binds ?fs_g (has a triple pattern of its own)."""
+    def group(self, head: str = "") -> tuple[str, bool, bool]:
+        """A group { … } rewritten; whether it binds ?fs_g (has a triple pattern of its own), and whether every
+        solution of it binds ?this."""
         self.expect("{")
         parts = [head] if head else []
         binds = bool(head)
+        binds_this = False
         filters_need_graph = False
         while self.peek().text != "}":
             tok = self.peek()
@@ -1276,17 +1302,19 @@ class _Rewriter:
             if tok.text == ".":
                 self.take()
             elif tok.text == "{":
-                alternatives = []
-                sub, b = self.group()
-                alternatives.append(sub)
-                while self.peek().word("UNION"):
-                    self.take()
-                    sub, b2 = self.group()
+                alternatives, this_everywhere = [], True
+                while True:
+                    sub, _, this = self.group()
                     alternatives.append(sub)
+                    this_everywhere &= this
+                    if not self.peek().word("UNION"):
+                        break
+                    self.take()
                 parts.append(" UNION ".join(alternatives))
+                binds_this |= this_everywhere
             elif tok.word("OPTIONAL"):
                 self.take()
-                sub, _ = self.group()
+                sub, _, _ = self.group()
                 parts.append("OPTIONAL " + sub)
             elif tok.word("FILTER"):
                 self.take()
@@ -1303,10 +1331,11 @@ class _Rewriter:
             else:
                 parts.extend(self.triples())
                 binds = True
+                binds_this |= self.mentions_this
         self.expect("}")
         if filters_need_graph and not binds:
             raise Unsupported("EXISTS in a group without a triple pattern")
-        return "{ " + " ".join(parts) + " }", binds
+        return "{ " + " ".join(parts) + " }", binds, binds_this
 
     def term(self) -> tuple[str, list]:
         """A subject or object: its text and its variables."""
@@ -1397,10 +1426,13 @@ class _Rewriter:
     def triples(self) -> list:
         s, s_vars = self.term()
         out = []
+        self.mentions_this = False
         while True:
             verb = self.path()
+            self.variable_predicate |= verb[0] == "var"
             while True:
                 o, o_vars = self.term()
+                self.mentions_this |= "?this" in s_vars + o_vars + ([verb[1]] if verb[0] == "var" else [])
                 for ts, tsv, tp, tpv, to, tov in self.triple_patterns(s, s_vars, verb, o, o_vars):
                     variables = " ".join(dict.fromkeys([GRAPH_VAR] + tsv + tpv + tov))
                     out.append(f"{{ SELECT {variables} WHERE {{ GRAPH {GRAPH_VAR} {{ {ts} {tp} {to} }} }} }}")
@@ -1419,9 +1451,39 @@ class _Rewriter:
         return out
 
 
+AGGREGATE = re.compile(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.I)
+
+
 def rewrite_select(text: str, head: str, prefixes: dict) -> str:
     """`SELECT <projection> WHERE { P }` as `SELECT ?fs_g <projection> WHERE { head P' }` (P rewritten as above,
     prefixed names written out in full). Unsupported if the query is not of that form."""
+    return _rewrite(text, head, prefixes)[0]
+
+
+def read_select(text: str, prefixes: dict) -> tuple[list, frozenset, bool]:
+    """What the rewriter reads off a SELECT it takes: the projected variables, the IRIs it mentions (or "*" for a
+    variable predicate), whether its patterns bind ?this in every solution. Unsupported otherwise."""
+    _, r, projection = _rewrite(text, "", prefixes)
+    if AGGREGATE.search(" ".join(t.text for t in projection)):
+        raise Unsupported("aggregates")
+    names, depth, after_as = [], 0, False
+    for tok in projection:
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+        elif tok.word("AS"):
+            after_as = True
+        elif tok.kind == "var" and (depth == 0 or after_as):
+            names.append(tok.text[1:])
+            after_as = False
+    iris = frozenset(["*"]) if r.variable_predicate else frozenset(
+        [t.text[1:-1] for t in r.t if t.kind == "iri"] + ([str(RDF.type)] if any(
+            t.kind == "word" and t.text == "a" for t in r.t) else []))
+    return names, iris, r.binds_this
+
+
+def _rewrite(text: str, head: str, prefixes: dict):
     tokens = _tokens(text)
     for tok in tokens:
         if tok.kind == "pname":
@@ -1440,16 +1502,17 @@ def rewrite_select(text: str, head: str, prefixes: dict) -> str:
         tok = r.take()
         if tok.kind == "end" or tok.text == "*":
             raise Unsupported("SELECT * or no WHERE clause")
-        projection.append(tok.text)
+        projection.append(tok)
     if r.peek().word("WHERE"):
         r.take()
-    body, _ = r.group(head)
+    body, _, r.binds_this = r.group(head)
     if r.peek().kind != "end":
         raise Unsupported("solution modifiers")
     keyword = []
-    if projection and projection[0].upper() in ("DISTINCT", "REDUCED"):
-        keyword = [projection.pop(0)]
-    return " ".join(["SELECT"] + keyword + [GRAPH_VAR] + projection + ["WHERE", body])
+    if projection and projection[0].text.upper() in ("DISTINCT", "REDUCED"):
+        keyword = [projection.pop(0).text]
+    text = " ".join(["SELECT"] + keyword + [GRAPH_VAR] + [t.text for t in projection] + ["WHERE", body])
+    return text, r, projection
 
 
 # ------------------------------------------------------------------------------------------------ the queries

@@ -14,12 +14,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from .paths import SHAPES
 
@@ -110,10 +106,13 @@ _PREPARED: OrderedDict[tuple, object] = OrderedDict()
 _PREPARED_KEPT = 256
 _patch_lock = threading.Lock()
 _patch_depth = 0
-_original_query = SPARQLProcessor.query
+_original_query = None  # rdflib's SPARQLProcessor.query (rdflib's SPARQL engine is imported when pySHACL runs)
 
 
 def _query_prepared_once(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     if isinstance(strOrQuery, str):
         key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
         with _patch_lock:
@@ -135,9 +134,13 @@ def _prepared_queries():
     """pySHACL hands rdflib a SPARQL constraint's text anew for every focus node, and rdflib parses it each
     time (most of the validation time). While validating, each query text is parsed and translated once
     (what rdflib's prepareQuery does; evaluating a prepared query does not change it)."""
-    global _patch_depth
+    global _patch_depth, _original_query
+    from rdflib.plugins.sparql.processor import SPARQLProcessor
+
     with _patch_lock:
         if _patch_depth == 0:
+            if _original_query is None:
+                _original_query = SPARQLProcessor.query
             SPARQLProcessor.query = _query_prepared_once
         _patch_depth += 1
     try:
@@ -175,6 +178,8 @@ def validate_graph(data: Graph, shapes: Graph | None = None, graph_name: str | N
         return report
     if engine != "pyshacl":
         raise ValueError(f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    from pyshacl import validate as shacl_validate  # imported when used: the fast engine does without
+
     with _prepared_queries():
         conforms, report_graph, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
                                                    allow_warnings=True)
