@@ -1,32 +1,48 @@
-"""Fast SHACL validation: the shapes compiled once into SPARQL queries, run over every named graph at once.
+"""Fast SHACL validation: the shapes compiled once into SPARQL queries that answer for every named graph at once.
 
-pySHACL validates one named graph at a time and evaluates each constraint node by node in Python (~40 µs per
-triple, SPARQL-based constraints ~30x more). Here the shapes graph is compiled once into SPARQL SELECT
-queries, each wrapped in `GRAPH ?g { … }` so that one query answers for every named graph (the project
-validates each graph on its own, `validate.validate_quads`), and run on an in-memory Oxigraph store:
+pySHACL validates one named graph at a time and evaluates each constraint focus node by focus node in Python
+(~40 µs per triple; a SPARQL constraint is a query per focus node). Here the shapes graph is compiled once
+into SPARQL SELECT queries over an in-memory Oxigraph store holding every named graph: each triple pattern
+reads `GRAPH ?fs_g { … }`, so a query finds the results of all graphs in one pass, each graph validated on its
+own as `validate.validate_quads` requires. What is compiled (anything else: pySHACL validates that shape):
 
-- targets: `sh:targetClass` (with `rdfs:subClassOf*` in the data when the data has any), `sh:targetSubjectsOf`,
-  `sh:targetObjectsOf` and SPARQL targets (`sh:target [ sh:select … ]`, run as a subquery);
-- property shapes on an IRI or inverse path: min/max count, class, node kind, `sh:or` of class/datatype/node
-  kind shapes, `sh:in`, `sh:equals`, `sh:lessThanOrEquals`, `sh:uniqueLang`, qualified value shapes of one
-  class; node shapes: node kind, `sh:or` of `[sh:path p; sh:minCount n]` / class shapes;
-- SPARQL constraints (`sh:sparql [ sh:select … ]`): the SELECT, which pySHACL runs once per focus node with
-  `$this` pre-bound, runs once as a subquery joined with the focus nodes (allowed when `$this` is bound by the
-  query's own patterns and appears in no sub-select, MINUS or aggregate: then the join and the pre-binding
-  give the same rows).
+- targets: sh:targetClass (rdf:type/rdfs:subClassOf* when the data has a subclass axiom), sh:targetSubjectsOf,
+  sh:targetObjectsOf, SPARQL targets (sh:target [ sh:select … ]);
+- property shapes whose path is an IRI or the inverse of one: sh:minCount, sh:maxCount, sh:datatype, sh:class,
+  sh:nodeKind, sh:pattern (sh:flags), sh:minLength, sh:maxLength, sh:minInclusive, sh:maxInclusive, sh:in,
+  sh:or of one-class / one-datatype / one-node-kind shapes, sh:equals, sh:lessThanOrEquals, sh:uniqueLang,
+  sh:qualifiedValueShape [ sh:class C ] with qualified counts;
+- node shapes: sh:nodeKind, sh:or of [ sh:path p ; sh:minCount n ] or [ sh:class C ], sh:sparql.
 
-Oxigraph stores typed literals in canonical form (`"3"^^xsd:nonNegativeInteger` is stored as
-`"3"^^xsd:integer`, `"0.950"` as `"0.95"`), so the checks of a literal value on its own (datatype, pattern,
-length, ranges, `sh:in`, node kind, class) are made in Python while the data is loaded, on the very rdflib
-literals pySHACL sees, with pySHACL's own rules; the store is only asked which of the failing subjects are
-focus nodes. A named graph is handed to pySHACL instead when the store cannot represent it faithfully (a term
-Oxigraph rejects; two literals pySHACL tells apart but the store merges, where it matters; a literal whose
-lexical form the store changes or that is ill-typed, read by a SPARQL constraint), and a shape that uses
-anything else (an unsupported component, a constraint without sh:message) is validated by pySHACL on every
-graph; `Outcome.fallback` says which.
+How it runs:
 
-The results are those pySHACL reports: the same focus node, path, severity, source shape, messages (a SPARQL
-constraint's message filled in as pySHACL fills it) and value, per named graph.
+- Oxigraph evaluates a multi-pattern `GRAPH ?g { … }` graph by graph and joins patterns by look-ups; a join
+  of subqueries that each read one pattern is a hash join over one scan, 10-50x faster. So every query is
+  written that way, and SPARQL constraints and targets are rewritten into it (`rewrite_select`: each triple
+  pattern a subquery, a sequence path a chain of them, EXISTS read in the graph at hand). A SPARQL
+  constraint, which pySHACL runs per focus node with $this pre-bound, runs once joined with the focus nodes:
+  allowed when its own patterns bind $this in every solution and $this is in no sub-select, MINUS or aggregate
+  (then the join gives the rows the pre-binding gives). A query the rewriter does not take runs as written.
+- Value checks of one value on its own (datatype, pattern, lengths, ranges, sh:in, node kind, and sh:class /
+  sh:or for literals) are made in Python while the data is loaded, with pySHACL's rules on the very rdflib
+  terms pySHACL sees: Oxigraph stores typed literals in canonical form ("3"^^xsd:nonNegativeInteger becomes
+  "3"^^xsd:integer, "0.950" becomes "0.95"), so it could not tell which literals pySHACL rejects.
+- Most queries need no focus nodes: for each path, one query finds the (graph, subject, value) that break a
+  class check, a maximum count, sh:equals, sh:lessThanOrEquals or sh:uniqueLang, for every shape on that
+  path; the few subjects found (and those of failing values) are then looked up among the focus nodes of the
+  shapes concerned. Minimum counts, qualified counts, node-level constraints and SPARQL constraints start
+  from the focus nodes.
+- Loading: the quads are written as N-Quads in chunks that a thread loads meanwhile (Oxigraph's parser
+  releases the GIL); literals no query compares or returns are loaded as stand-ins, one per distinct rdflib
+  literal (so counts are pySHACL's), and predicates no query reads are left out. For large data the named
+  graphs are shared out between two forked processes.
+- A named graph goes to pySHACL when the store cannot hold it faithfully: a term Oxigraph rejects, or, among
+  the literals whose values the queries use, two that pySHACL tells apart but the store merges where that
+  matters, or one whose lexical form the store changes (or ill-typed) that a SPARQL constraint reads.
+  `Outcome.fallback` and `Outcome.unsupported` say what pySHACL validated, and why.
+
+The results are pySHACL's: the same focus node, path, value, severity, source shape, source constraint and
+component, and messages (a SPARQL constraint's filled in as pySHACL fills it), per named graph.
 """
 
 from __future__ import annotations

@@ -411,3 +411,16 @@ def test_engines_agree_on_other_shapes_and_queries_run_as_written(graphs):
     assert Counter(map(key, fast.results)) == Counter(map(key, slow.results))
     shapes_reported = {r.shape for r in fast.results}
     assert {"https://example.org/shapes#NumberOne", "https://example.org/shapes#AnswersSomething"} <= shapes_reported
+
+
+def test_engines_agree_when_the_data_has_subclasses(graphs):
+    """pySHACL follows rdfs:subClassOf in the data graph for targets and sh:class."""
+    name, triples = next((n, t) for n, t in graphs.items() if any(str(o) == DKG + "Question" for _, _, o in t))
+    special = URIRef("https://example.org/SpecialQuestion")
+    node = URIRef("https://w3id.org/dossier-kg/id/special-question")
+    question = next(s for s, p, o in triples if p == RDF.type and str(o) == DKG + "Question")
+    extra = [(special, namespace.RDFS.subClassOf, URIRef(DKG + "Question")), (node, RDF.type, special),
+             (node, URIRef(DKG + "number"), Literal(0)),
+             (question, URIRef("http://purl.org/dc/terms/isPartOf"), node)]  # a question set it is not
+    fast = agree_on_graph(name, triples + extra)
+    assert any(r.focus == str(node) for r in fast.results)
