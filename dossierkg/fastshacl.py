@@ -1656,7 +1656,7 @@ def _has(pred, n: int = 1, inverse: bool = False) -> str:
     if n <= 1:
         return f"{{ SELECT {G} ?this WHERE {{ GRAPH {G} {{ {triple} }} }} }}"
     return (f"{{ SELECT {G} ?this WHERE {{ GRAPH {G} {{ {triple} }} }} GROUP BY {G} ?this "
-            f"HAVING (COUNT(DISTINCT ?fs_x) >= {n}) }}")
+            f"HAVING (COUNT(?fs_x) >= {n}) }}")  # one pattern: the rows are distinct values
 
 
 def _instances(var: str, classes, subclasses: bool) -> str:
@@ -1734,7 +1734,7 @@ def plan(program: Program, subclasses: bool, blank_nodes: bool = True) -> tuple[
                 minima[(ps.predicate, ps.inverse, ps.min_count)].append((ns, ps))
                 min_uses[ns.index] = min_uses.get(ns.index, 0) + 1
             for cls, qlo, qhi in ps.qualified:
-                n = "COUNT(DISTINCT ?fs_v)"
+                n = "COUNT(?fs_v)"  # distinct: one row per value (the instances are distinct)
                 conds = ([f"{n} < {qlo}"] if qlo is not None else []) + ([f"{n} > {qhi}"] if qhi is not None else [])
                 if conds:
                     here.append(Query("qualified", f"SELECT {G} ?this ({n} AS ?n) WHERE {{ {FOCUS} OPTIONAL {{ "
@@ -1768,7 +1768,7 @@ def plan(program: Program, subclasses: bool, blank_nodes: bool = True) -> tuple[
                 maxima[ps.max_count].append(ps)
         for hi, group in maxima.items():
             out.append(Query("max", f"SELECT {G} ?this WHERE {{ GRAPH {G} {{ {_triple(pred, inverse)} }} }} "
-                                    f"GROUP BY {G} ?this HAVING (COUNT(DISTINCT ?fs_v) > {hi})", extra=group))
+                                    f"GROUP BY {G} ?this HAVING (COUNT(?fs_v) > {hi})", extra=group))
         conditions: dict = {}  # SPARQL condition -> [(ps, check index)]
         minus_checks: dict = defaultdict(list)  # (classes, node kind condition) -> [(ps, check index)]
         for ps in shapes:
