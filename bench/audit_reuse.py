@@ -26,7 +26,8 @@ def main() -> None:
     from synthetic import make_corpus
 
     from dossierkg.audit import audit
-    from dossierkg.build import build, passage_triples, read_sources, reuse_triples
+    from dossierkg.build import build, read_sources
+    from dossierkg.passages import passage_triples, reuse_triples
     from dossierkg.iris import Minter
     from dossierkg.parse import parse_bytes
     from dossierkg.resolve import resolve
