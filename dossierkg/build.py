@@ -1,11 +1,16 @@
-"""The build: parse, resolve, map, validate, then write the exports atomically and load the store."""
+"""The build: parse, resolve, then each document's unit (map, serialise, validate) on every core, then the
+graphs across documents (links, provenance); the files are written by appending each graph's pieces, and
+the store is loaded in bulk — or, after a small change, copied from the previous build and patched."""
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 import shutil
+import tempfile
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,22 +19,24 @@ from typing import Callable
 from rdflib import URIRef
 
 from .curation import load_instruments
-from .export import clean_generations, publish, serialise_all, write_atomically
+from .export import clean_generations, publish
 from .iris import Minter
-from .links import curated_triples, derived_triples, organisation_triples, read_organisations
-from .mapping import map_document
+from .links import curated_triples, derived_triples, read_links, read_organisations
 from .namespace import DEFAULT_BASE, DKG, RDF
 from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
-from .paths import ONTOLOGY
-from .policy import instrument_triples, legal_triples
+from .passages import passage_triples, reuse_triples
+from .paths import ONTOLOGY, SHAPES
+from .pieces import Index, Writer, graph_pieces, union_turtle
+from .policy import instrument_triples
 from .provenance import activity_triples
 from .records import Document
 from .resolve import resolve
-from .passages import passage_triples, reuse_triples
-from .store import STORE_DIR, create_store
+from .store import STORE_DIR, create_store, patch_store, store_counts
+from .units import Context, Unit, run_units, summarise, unit_key, unit_triples
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
+UNITS = ".units.pickle"  # in a generation: the Unit of every key in its .pieces.json
 Progress = Callable[[str, int, int], None]
 
 
@@ -43,7 +50,8 @@ class Source:
 
 @dataclass
 class Built:
-    """What a build produced (in memory) and wrote."""
+    """What a build produced and wrote. `quads` is filled by build_graph (in memory) only; a build to disk
+    counts resources and triples in its store."""
 
     documents: list[Document]
     quads: list[tuple]
@@ -52,16 +60,23 @@ class Built:
     report: object | None = None
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    counts: tuple[Counter, int] | None = None  # (resources by class, distinct triples) when built to disk
+    seconds: dict[str, float] = field(default_factory=dict)  # time of each stage
+    reused: int = 0  # units whose pieces were copied from the previous build
 
     @property
     def failed(self) -> list[Document]:
         return [d for d in self.documents if d.errors]
 
     def classes(self) -> Counter:
+        if self.counts is not None:
+            return self.counts[0]
         typed = {(s, o) for s, p, o, _ in self.quads if p == RDF.type and str(o).startswith(str(DKG._NS))}
         return Counter(str(o).rsplit("#", 1)[-1] for _, o in typed)
 
     def triple_count(self) -> int:
+        if self.counts is not None:
+            return self.counts[1]
         return len({(s, p, o) for s, p, o, _ in self.quads})
 
 
@@ -81,82 +96,129 @@ def base_iri(base: str | None) -> str:
     return base or os.environ.get("DOSSIER_KG_BASE") or DEFAULT_BASE
 
 
-def build_graph(sources: list[Source], base: str | None = None, progress: Progress | None = None,
-                curation: Path | None = None, links: Path | None = None, cache: Path | None = None) -> Built:
-    """Parse, resolve and map: the quads of every named graph plus the provenance graph.
+def _parse_one(src: Source) -> Document:
+    return parse_bytes(src.data, src.path.name)
 
-    With a cache folder, a source whose bytes did not change is not parsed again, and a document whose bytes
-    and cross-document context (identities, references, quotations) did not change is not mapped again."""
-    minter = Minter(base_iri(base))
-    memo = Memo(cache, minter.base) if cache else None
-    docs = []
-    for i, src in enumerate(sources, 1):
-        doc = memo.get("parse", src.data, src.path.name) if memo else None
-        if doc is None:
-            doc = parse_bytes(src.data, src.path.name)
-            if memo:
-                memo.put("parse", doc, src.data, src.path.name)
-        docs.append(doc)
-        if progress:
-            progress("parse", i, len(sources))
+
+def parse_all(sources: list[Source], memo: "Memo | None", progress: Progress | None = None) -> list[Document]:
+    """Every source parsed (from the cache where its bytes were parsed before), on every core when many."""
+    docs: list = [memo.get("parse", s.data, s.path.name) if memo else None for s in sources]
+    todo = [i for i, d in enumerate(docs) if d is None]
+    if len(todo) >= 64 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, 8)) as pool:
+            parsed = pool.map(_parse_one, [sources[i] for i in todo], chunksize=16)
+    else:
+        parsed = [_parse_one(sources[i]) for i in todo]
+    for i, doc in zip(todo, parsed):
+        docs[i] = doc
+        if memo:
+            memo.put("parse", doc, sources[i].data, sources[i].path.name)
+    if progress:
+        progress("parse", len(sources), len(sources))
+    return docs
+
+
+def prepare(sources: list[Source], docs: list[Document], minter: Minter, curation: Path | None,
+            links: Path | None) -> Context:
+    """Resolution across documents and the curated instruments: what every document's unit reads."""
     texts = {s.path.name: s.text for s in sources}
     good = [d for d in docs if not d.errors]
     res = resolve(good, texts)
-    quads: list[tuple] = []
-    graphs: dict[str, URIRef] = {}
-    organisations = read_organisations(ONTOLOGY / "organisations.csv")
-    for i, doc in enumerate(good, 1):
-        g = minter.graph(doc.source)
-        graphs[doc.source] = g
-        context = (doc.sha256, context_of(doc, res, {d.source: d.sha256 for d in good}))
-        triples = memo.get("map", *context) if memo else None
-        if triples is None:
-            triples = map_document(doc, texts[doc.source], res, minter, texts)
-            triples += legal_triples(minter, doc.source, texts[doc.source])
-            triples += organisation_triples(minter, organisations, doc.source, texts[doc.source])
-            if memo:
-                memo.put("map", triples, *context)
-        quads.extend((s, p, o, g) for s, p, o in triples)
-        if progress:
-            progress("map", i, len(good))
+    instruments: dict = {}
     if curation is not None:
-        concepts, instruments = load_instruments(curation, {d.source: texts[d.source] for d in good})
-        per_file = instrument_triples(minter, concepts, instruments, texts, res.document_id, res.answer_set)
-        for name, triples in sorted(per_file.items()):
-            quads.extend((s, p, o, graphs[name]) for s, p, o in triples)
-    used = [(s.path.name, d.sha256, s.mtime) for s, d in zip(sources, docs) if not d.errors]
+        concepts, found = load_instruments(curation, {d.source: texts[d.source] for d in good})
+        instruments = instrument_triples(minter, concepts, found, texts, res.document_id, res.answer_set)
+    curated = frozenset(minter._iri(link.entity) for link in read_links(links)[1]) \
+        if links is not None and links.exists() else frozenset()
+    return Context(minter, good, texts, res, read_organisations(ONTOLOGY / "organisations.csv"), instruments,
+                   curated)
+
+
+def unit_keys(ctx: Context, salt: str) -> list[str]:
+    shas = {d.source: d.sha256 for d in ctx.docs}
+    contexts = contexts_of(ctx.docs, ctx.res, shas)
+    return [unit_key(salt, d, contexts[d.source], ctx) for d in ctx.docs]
+
+
+def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, str]:
+    """What each document's triples depend on beyond its own bytes: the identities resolution gave it, the
+    documents its references and quotations point to, and the dates inferred across the dossier."""
+    quoted: dict = {}
+    for q in res.quotations:
+        quoted.setdefault(q.source, []).append(q)
+    targets: dict = {}
+    for (src, span), t in res.targets.items():
+        targets.setdefault(src, []).append((str(span), t))
+    dates = repr(sorted((k, v[0], v[1], v[2].span) for k, v in res.inferred_dates.items()))
+    out = {}
+    for doc in docs:
+        people = sorted({p.name for p in list(doc.submitters) + list(doc.answerers) if p.name})
+        out[doc.source] = repr((
+            res.question_set.get(doc.source), res.answer_set.get(doc.source), res.document_id.get(doc.source),
+            [res.person(n) for n in people], sorted(targets.get(doc.source, [])), dates,
+            [(q.where, q.span, q.target, q.target_span, q.verbatim, shas.get(q.target))
+             for q in quoted.get(doc.source, [])]))
+    return out
+
+
+def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None,
+                  curation: Path | None) -> tuple[dict[URIRef, list], list[str]]:
+    """The graphs across documents: links (curated and derived from printed identifiers) and provenance
+    (the build activity, reused answers, reused and paraphrased sentences)."""
+    minter = ctx.minter
+    idents = [(URIRef(s), i) for u in units for s, i in u.identifiers]
+    derivations: dict = {}
+    for u in units:
+        for s, ds in u.derivations.items():
+            derivations.setdefault(URIRef(s), set()).update(URIRef(d) for d in ds)
+    graphs = [URIRef(u.graph) for u in units]
+    lg, pg = minter.graph("links"), minter.provenance_graph
+    out: dict = {}
     notes: list[str] = []
-    lg = minter.graph("links")
-    derived = derived_triples(minter, quads)
+    link_triples = []
+    used = list(used)
     if links is not None and links.exists():
-        known = {s for s, *_ in quads}
-        curated, notes = curated_triples(minter, links, known, links.name)
-        quads.extend((s, p, o, lg) for s, p, o in curated)
+        known = {URIRef(k) for u in units for k in u.known}
+        link_triples, notes = curated_triples(minter, links, known, links.name)
         used.append((links.name, hashlib.sha256(links.read_bytes()).hexdigest(), links.stat().st_mtime))
-        graphs[links.name] = lg
-    if derived:
-        quads.extend((s, p, o, lg) for s, p, o in derived)
-        graphs.setdefault(links.name if links is not None else "links", lg)
+    link_triples += derived_triples(minter, idents, derivations)
+    if link_triples or (links is not None and links.exists()):
+        out[lg] = link_triples
+        graphs.append(lg)
     if curation is not None and curation.exists():
         used.append((curation.name, hashlib.sha256(curation.read_bytes()).hexdigest(), curation.stat().st_mtime))
-    activity, prov = activity_triples(minter, used, list(graphs.values()))
-    pg = minter.provenance_graph
-    quads.extend((s, p, o, pg) for s, p, o in prov)
-    quads.extend((s, p, o, pg) for s, p, o in reuse_triples(minter, good, res, texts, activity))
-    quads.extend((s, p, o, pg) for s, p, o in passage_triples(minter, good, res, texts, activity))
-    return Built(docs, quads, texts, graphs, notes=notes)
+    activity, prov = activity_triples(minter, used, graphs)
+    prov += reuse_triples(minter, ctx.docs, ctx.res, ctx.texts, activity)
+    prov += passage_triples(minter, ctx.docs, ctx.res, ctx.texts, activity)
+    out[pg] = prov
+    return out, notes
 
 
-def context_of(doc: Document, res, shas: dict[str, str]) -> str:
-    """What a document's triples depend on beyond its own bytes: the identities resolution gave it and the
-    documents its references and quotations point to."""
-    people = sorted({p.name for p in list(doc.submitters) + list(doc.answerers) if p.name})
-    quoted = [q for q in res.quotations if q.source == doc.source]
-    targets = sorted((str(span), t) for (src, span), t in res.targets.items() if src == doc.source)
-    return repr((res.question_set.get(doc.source), res.answer_set.get(doc.source), res.document_id.get(doc.source),
-                 [res.person(n) for n in people], targets,
-                 sorted((k, v[0], v[1], v[2].span) for k, v in res.inferred_dates.items()),
-                 [(q.where, q.span, q.target, q.target_span, q.verbatim, shas.get(q.target)) for q in quoted]))
+def _used(sources: list[Source], docs: list[Document]) -> list:
+    return [(s.path.name, d.sha256, s.mtime) for s, d in zip(sources, docs) if not d.errors]
+
+
+def build_graph(sources: list[Source], base: str | None = None, progress: Progress | None = None,
+                curation: Path | None = None, links: Path | None = None) -> Built:
+    """Parse, resolve and map in memory: the quads of every named graph plus the links and provenance graphs
+    (what `build` writes, for tests and small tools)."""
+    minter = Minter(base_iri(base))
+    docs = parse_all(sources, None, progress)
+    ctx = prepare(sources, docs, minter, curation, links)
+    quads: list[tuple] = []
+    units, graphs = [], {}
+    for doc in ctx.docs:
+        g = minter.graph(doc.source)
+        graphs[doc.source] = g
+        triples = unit_triples(doc, ctx)
+        quads += [(s, p, o, g) for s, p, o in triples]
+        units.append(summarise("", doc.source, g, triples, ctx.curated, len(triples)))
+    extra, notes = global_graphs(ctx, units, _used(sources, docs), links, curation)
+    for g, triples in extra.items():
+        quads += [(s, p, o, g) for s, p, o in triples]
+        if g != minter.provenance_graph:
+            graphs[links.name if links is not None else "links"] = g
+    return Built(docs, quads, ctx.texts, graphs, notes=notes)
 
 
 class Memo:
@@ -178,16 +240,22 @@ class Memo:
             return None
 
     def put(self, kind: str, value, *key) -> None:
+        """Written to a temporary name, then renamed (not synced: a cache entry lost in a crash is made again,
+        and a torn one does not unpickle)."""
         path = self._path(kind, *key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically({path: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)})
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
 
 
 def _code_fingerprint() -> str:
-    """The library's own source: a cache made by other code is never used."""
+    """The library's own source, its ontology tables and the shapes: a cache made by other code (or checked
+    against other shapes) is never used."""
     root = Path(__file__).parent
     h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")) + sorted((ONTOLOGY).glob("*.csv")):
+    for path in sorted(root.rglob("*.py")) + sorted(ONTOLOGY.glob("*.csv")) + sorted(SHAPES.glob("*.ttl")):
         h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -212,28 +280,135 @@ def clean_leftovers(out: Path) -> list[Path]:
     return removed
 
 
+PATCH_AT_MOST = 0.25  # share of graphs changed up to which the previous store is copied and patched
+
+
 def build(dossier: Path, out: Path, base: str | None = None, validate: bool = True,
           progress: Progress | None = None, engine: str = "fast") -> Built:
     """The whole build. Outputs are replaced only when every source was read, and all at once (export.publish:
     the files and the store are written into a new hidden generation, then one rename switches to it), so a
-    build stopped at any point leaves the previous build whole, or the new one."""
+    build stopped at any point leaves the previous build whole, or the new one.
+
+    A source whose bytes did not change is not parsed again (out/.cache); a graph whose inputs did not change
+    (the document, what resolution across documents gave it, the curation of its file) is not mapped or
+    validated again: its pieces are copied from the previous generation's files, and when few graphs
+    changed, the previous store is copied and only they are replaced in it."""
+    if engine not in ("fast", "pyshacl"):
+        raise ValueError(f"unknown validation engine {engine!r}; choose one of fast, pyshacl")
+    clock = _Clock()
     clean_leftovers(out)
-    built = build_graph(read_sources(dossier), base, progress, dossier / "instruments.json", dossier / "links.csv",
-                        cache=out / ".cache")
+    sources = read_sources(dossier)
+    minter = Minter(base_iri(base))
+    memo = Memo(out / ".cache", minter.base)
+    docs = parse_all(sources, memo, progress)
+    clock.mark("parse")
+    texts = {s.path.name: s.text for s in sources}
+    if any(d.errors for d in docs):
+        return Built(docs, [], texts, {}, seconds=clock.seconds)  # keep the previous build
+    curation, links = dossier / "instruments.json", dossier / "links.csv"
+    ctx = prepare(sources, docs, minter, curation, links)
     if validate:
-        from .validate import validate_quads
-        built.report = validate_quads(built.quads, engine=engine)  # engine "pyshacl": pySHACL itself
+        from .validate import shapes_graph
+        ctx.shapes, ctx.engine = shapes_graph(), engine
+        if engine == "fast":
+            from .fastshacl import compile_shapes
+            compile_shapes(ctx.shapes)  # once, before the workers start
+    else:
+        ctx.engine = None
+    keys = unit_keys(ctx, f"{memo.salt} {ctx.engine}")
+    clock.mark("resolve")
+    built = Built(docs, [], texts, {d.source: minter.graph(d.source) for d in ctx.docs}, seconds=clock.seconds)
+    built.written = sorted(out / name for name in OUTPUTS.values())
+
+    def fill(gen: Path, previous: Path | None) -> list[str]:
+        _write_generation(gen, previous, ctx, keys, built, _used(sources, docs), links, curation, progress, clock)
+        return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS]
+
+    publish(out, {}, {}, fill)
+    return built
+
+
+def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list[str], built: Built, used: list,
+                      links: Path, curation: Path, progress: Progress | None, clock: "_Clock") -> None:
+    """The files, index and store of a new generation, reusing what the previous one has for unchanged keys."""
+    minter = ctx.minter
+    old_units = _read_units(previous)
+    order = sorted(range(len(ctx.docs)), key=lambda i: str(minter.graph(ctx.docs[i].source)))
+    reusable = {keys[i] for i in order if keys[i] in old_units}
+    work = [(i, keys[i]) for i in order if keys[i] not in reusable]
+    patch = (previous is not None and (previous / STORE_DIR).is_dir()
+             and len(work) <= PATCH_AT_MOST * max(1, len(order)))
+    writer = Writer(gen, previous)
+    units: list[Unit] = []
+    added: list[bytes] = []
+    made = run_units(ctx, work)
+    for n, i in enumerate(order, 1):
+        if keys[i] in reusable:
+            writer.copy(keys[i])
+            units.append(old_units[keys[i]])
+        else:
+            unit, pieces = next(made)
+            writer.add(unit.key, pieces)
+            units.append(unit)
+            if patch:
+                added.append(pieces.nq)
         if progress:
-            progress("validate", 1, 1)
-    if built.failed:
-        return built  # keep the previous build: a source could not be read
-    data = serialise_all(built.quads, list(OUTPUTS) + ["nt"])
-    files = {out / name: data[fmt] for fmt, name in OUTPUTS.items()}
+            progress("map", n, len(order))
+    built.reused = len(reusable)
+    clock.mark("units")
+    extra, built.notes = global_graphs(ctx, units, used, links, curation)
+    results = [r for u in units for r in u.results]
+    for g, triples in sorted(extra.items()):
+        pieces = graph_pieces(triples, g)
+        writer.add("graph " + hashlib.sha256(pieces.nq).hexdigest(), pieces)
+        added.append(pieces.nq)
+        if ctx.engine:
+            from .validate import validate_quads
+            results += validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
+                                      parallel=1).results
+        if g != minter.provenance_graph:
+            built.graphs[links.name] = g
+    removed = [writer.old_nquads(k) for k in writer.old.entries if k not in writer.index.entries] if patch else []
+    writer.close()
+    (gen / UNITS).write_bytes(pickle.dumps({u.key: u for u in units}, protocol=pickle.HIGHEST_PROTOCOL))
+    if ctx.engine:
+        from .validate import Report
+        built.report = Report(not any(r.severity not in ("Warning", "Info") for r in results), results)
+    clock.mark("global")
     if progress:
         progress("write", 1, 2)
-    publish(out, {path.name: content for path, content in files.items()},
-            {STORE_DIR: lambda path: create_store(path, data["nq"], union=data["nt"])})
-    built.written = sorted(files)
+    if patch:
+        patch_store(previous / STORE_DIR, gen / STORE_DIR, b"".join(removed), b"".join(added))
+    else:
+        create_store(gen / STORE_DIR, gen / OUTPUTS["nq"], gen / Writer.UNION)
+    clock.mark("store")
+    union_turtle(gen / Writer.UNION, gen / OUTPUTS["ttl"])
+    (gen / Writer.UNION).unlink()
+    classes, triples = store_counts(gen / STORE_DIR, str(DKG._NS))
+    built.counts = (Counter(classes), triples)
+    clock.mark("turtle")
     if progress:
         progress("store", 1, 1)
-    return built
+
+
+def _read_units(generation: Path | None) -> dict[str, Unit]:
+    """The units of a generation whose pieces are indexed in it."""
+    if generation is None:
+        return {}
+    try:
+        units = pickle.loads((generation / UNITS).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return {}
+    indexed = Index.read(generation).entries
+    return {k: u for k, u in units.items() if k in indexed} if isinstance(units, dict) else {}
+
+
+class _Clock:
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def mark(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(now - self.last, 3)
+        self.last = now

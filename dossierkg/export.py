@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -193,7 +194,8 @@ CURRENT = ".current"  # out/.current -> .gen.<id>: the generation users read
 GENERATION = ".gen."  # out/.gen.<id>/: one build's outputs
 
 
-def publish(out: Path, files: dict[str, bytes], folders: dict | None = None) -> list[Path]:
+def publish(out: Path, files: dict[str, bytes], folders: dict | None = None,
+            fill: Callable[[Path, Path | None], list[str]] | None = None) -> list[Path]:
     """Replace a set of outputs in `out` at once: files (name -> bytes) and folders (name -> a function that
     creates the folder at the path it is given, e.g. a store).
 
@@ -202,14 +204,15 @@ def publish(out: Path, files: dict[str, bytes], folders: dict | None = None) -> 
     `<name> -> .current/<name>`. So a reader — or whoever looks after the process was killed at any point —
     sees all the old outputs or all the new ones: never a missing, half-written or mixed set. Files of the
     current generation that are not given are kept (hard-linked into the new one); the previous generation
-    is removed after the switch. Outputs from before (a regular file, a real folder) are first adopted into
+    is removed after the switch. `fill(generation, previous generation)` may write more into the new
+    generation and returns the names it wrote. Outputs from before (a regular file, a real folder) are first adopted into
     a generation of their own, unchanged. Where symbolic links cannot be made, each file is replaced
     atomically and each folder renamed into place (atomic one by one, not as a set)."""
     folders = folders or {}
     out.mkdir(parents=True, exist_ok=True)
     names = sorted(set(files) | set(folders))
     if not _symlinks_work(out):
-        return _publish_without_links(out, files, folders)
+        return _publish_without_links(out, files, folders, fill)
     clean_generations(out)
     previous = _current(out)
     gen = out / f"{GENERATION}{uuid.uuid4().hex[:16]}"
@@ -218,15 +221,18 @@ def publish(out: Path, files: dict[str, bytes], folders: dict | None = None) -> 
         _write_synced(gen / name, data)
     for name, make in folders.items():
         make(gen / name)
+    if fill is not None:
+        names = sorted(set(names) | set(fill(gen, previous)))
     if previous is not None:  # outputs not replaced stay
         for child in previous.iterdir():
-            if child.name not in names and child.is_file() and not child.is_symlink():
+            if child.name not in names and child.is_file() and not child.is_symlink() \
+                    and not (gen / child.name).exists():
                 _link_or_copy(child, gen / child.name)
     _fsync_dir(gen)
     _adopt(out, names)
     _switch(out, gen)  # the one step from the old outputs to the new ones
     _fsync_dir(out)
-    for name in sorted({p.name for p in gen.iterdir()}):
+    for name in sorted({p.name for p in gen.iterdir() if not p.name.startswith(".")}):  # hidden: the build's own
         _ensure_link(out, name)
     for old in out.glob(f"{GENERATION}*"):
         if old != gen:
@@ -246,6 +252,8 @@ def clean_generations(out: Path) -> list[Path]:
         removed.append(path)
     if current is not None:
         for child in current.iterdir():
+            if child.name.startswith("."):
+                continue
             if not (out / child.name).exists() and not (out / child.name).is_symlink():
                 _ensure_link(out, child.name)
     return removed
@@ -367,18 +375,26 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _publish_without_links(out: Path, files: dict[str, bytes], folders: dict) -> list[Path]:
+def _publish_without_links(out: Path, files: dict[str, bytes], folders: dict, fill=None) -> list[Path]:
     write_atomically({out / name: data for name, data in files.items()})
-    for name, make in folders.items():
+    made = {}
+    if fill is not None:
+        staging = out / ".fill.new"
+        _remove(staging)
+        staging.mkdir()
+        made = {name: staging / name for name in fill(staging, None)}
+    for name, make in list(folders.items()) + list(made.items()):
         fresh, old, target = out / f".{name}.new", out / f".{name}.old", out / name
         for leftover in (fresh, old):
             _remove(leftover)
-        make(fresh)
+        make(fresh) if callable(make) else make.rename(fresh)
         if target.exists():
             target.rename(old)
         fresh.rename(target)
         _remove(old)
-    return [out / n for n in sorted(set(files) | set(folders))]
+    if fill is not None:
+        _remove(out / ".fill.new")
+    return [out / n for n in sorted(set(files) | set(folders) | set(made))]
 
 
 class UnreadableGraph(Exception):

@@ -104,15 +104,9 @@ def curated_triples(minter: Minter, path: Path, known: set[URIRef], source_name:
     return out, skipped
 
 
-def derived_triples(minter: Minter, quads) -> list[tuple]:
-    """officielebekendmakingen pages and Tweede Kamer case records for identifiers printed in the dossier."""
-    derivations: dict = {}
-    idents = []
-    for s, p, o, _ in quads:
-        if p == DCTERMS.identifier:
-            idents.append((s, str(o)))
-        elif p == PROV.wasDerivedFrom:
-            derivations.setdefault(s, set()).add(o)
+def derived_triples(minter: Minter, idents: list[tuple], derivations: dict) -> list[tuple]:
+    """officielebekendmakingen pages and Tweede Kamer case records for identifiers printed in the dossier:
+    `idents` are (resource, identifier) pairs, `derivations` what each of those resources derives from."""
     out = []
     for resource, ident in sorted(set(idents)):
         if OFFICIAL.match(ident):

@@ -43,18 +43,56 @@ def load_store(out: Path, nquads: bytes, union: bytes | None = None) -> Path:
     return out / STORE_DIR
 
 
-def create_store(path: Path, nquads: bytes, union: bytes | None = None) -> Path:
-    """A new store at `path` with the quads; `union` (N-Triples, each triple once) goes into the default graph:
-    queries then read the union of the named graphs as a set. (Oxigraph's union-default-graph mode is a bag:
-    a triple stated in many graphs comes back many times and joins multiply; measured 30x slower on 225k
-    triples.)"""
+def create_store(path: Path, nquads: bytes | Path, union: bytes | Path | None = None) -> Path:
+    """A new store at `path` with the quads (N-Quads, bytes or a file); `union` (N-Triples, bytes or a file;
+    triples may repeat) goes into the default graph: queries then read the union of the named graphs as a
+    set. (Oxigraph's union-default-graph mode is a bag: a triple stated in many graphs comes back many times
+    and joins multiply; measured 30x slower on 225k triples.)"""
     store = ox.Store(str(path))
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(**_input(nquads), format=ox.RdfFormat.N_QUADS)
     if union is not None:
-        store.bulk_load(union, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        store.bulk_load(**_input(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     del store
     return path
+
+
+def _input(data: bytes | Path) -> dict:
+    return {"path": str(data)} if isinstance(data, Path) else {"input": data}
+
+
+def patch_store(previous: Path, path: Path, removed: bytes, added: bytes) -> Path:
+    """A copy of the store at `previous` (hard links to its immutable files) at `path`, with the named graphs
+    of the N-Quads `removed` emptied, the N-Quads `added` loaded, and the default graph kept the union of
+    the named graphs as a set."""
+    ox.Store.read_only(str(previous)).backup(str(path))
+    store = ox.Store(str(path))
+    gone = list(ox.parse(removed, format=ox.RdfFormat.N_QUADS))
+    for graph in {q.graph_name for q in gone}:
+        store.clear_graph(graph)
+    store.load(added, format=ox.RdfFormat.N_QUADS)
+    default = ox.DefaultGraph()
+    for q in gone:
+        if not any(isinstance(o.graph_name, ox.NamedNode)
+                   for o in store.quads_for_pattern(q.subject, q.predicate, q.object, None)):
+            store.remove(ox.Quad(q.subject, q.predicate, q.object, default))
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                 for q in ox.parse(added, format=ox.RdfFormat.N_QUADS))
+    store.flush()
+    del store
+    return path
+
+
+def store_counts(path: Path, namespace: str) -> tuple[dict[str, int], int]:
+    """Resources by class of `namespace`, and the distinct triples (the default graph)."""
+    store = ox.Store.read_only(str(path))
+    classes = {}
+    for row in store.query("SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"):
+        c = row["c"].value
+        if c.startswith(namespace):
+            classes[c[len(namespace):]] = int(row["n"].value)
+    total = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    return classes, total
 
 
 def open_store(out: Path, read_only: bool = True) -> ox.Store:

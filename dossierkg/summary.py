@@ -62,6 +62,8 @@ def build_summary(built) -> str:
     classes = built.classes()
     lines.append("resources: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))))
     lines.append(f"triples: {built.triple_count()} in {len(built.graphs) + 1} named graphs")
+    if built.reused:
+        lines.append(f"incremental: {built.reused} of {len(docs)} document graphs unchanged, copied from the previous build")
     if built.report is not None:
         r = built.report
         state = "conforms" if r.conforms else f"does NOT conform ({len(r.violations)} violations)"

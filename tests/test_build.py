@@ -20,6 +20,7 @@ from dossierkg.build import build_graph, read_sources
 from dossierkg.export import load_quads, parse_back, serialise
 from dossierkg.namespace import CITO, DCTERMS, DKG, ELI, OA, ORG, PROV, RDF
 from dossierkg.paths import DOSSIER, ROOT
+from dossierkg.store import open_store
 
 ID = "https://w3id.org/dossier-kg/id/"
 KV = URIRef(ID + "kv-tk-2023Z00468")
@@ -277,26 +278,30 @@ def test_curation_that_does_not_match_the_sources_fails_clearly(tmp_path):
 
 
 def test_incremental_build_equals_a_full_build(tmp_path):
-    """With the cache, unchanged sources are not parsed or mapped again, and the outputs are byte-identical
-    to a build from scratch, also after one source changed."""
+    """Unchanged sources are not parsed again (the cache), unchanged graphs not mapped again (their pieces
+    are copied from the previous build, the store patched), and the outputs are byte-identical to a build
+    from scratch, also after one source changed."""
     dossier = tmp_path / "dossier"
     shutil.copytree(DOSSIER, dossier)
     env_epoch = {"SOURCE_DATE_EPOCH": "1700000000"}
     run = lambda out: CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)],
                                          env=env_epoch)
     assert run(tmp_path / "inc").exit_code == 0
-    assert (tmp_path / "inc" / ".cache" / "map").is_dir()
+    assert (tmp_path / "inc" / ".cache" / "parse").is_dir()
     path = dossier / "001_226e791fff0d628a.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("Ja, ik herinner", "Nee, ik herinner")
                     if "Ja, ik herinner" in path.read_text(encoding="utf-8")
                     else path.read_text(encoding="utf-8").replace("Het is niet aan het kabinet hierover te speculeren.",
                                                                  "Het is niet aan het kabinet hierover te oordelen."),
                     encoding="utf-8")
-    assert run(tmp_path / "inc").exit_code == 0  # incremental: the cache holds the other four
+    result = run(tmp_path / "inc")  # incremental: the other graphs are copied
+    assert result.exit_code == 0 and "4 of 5 document graphs unchanged" in result.output, result.output
     assert run(tmp_path / "full").exit_code == 0  # from scratch
     for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
     assert b"hierover te oordelen" in (tmp_path / "inc" / "dossier.nq").read_bytes()
+    inc, full = open_store(tmp_path / "inc"), open_store(tmp_path / "full")  # patched and loaded alike
+    assert set(inc) == set(full) and len(inc) == len(full)
 
 
 @pytest.mark.parametrize("ctx", ["http://example.org/context.jsonld", ["https://schema.org/"],

@@ -1,0 +1,189 @@
+"""Each named graph's piece of the build's files, made once per graph and concatenated.
+
+N-Quads, TriG and JSON-LD of a dataset whose quads are sorted by graph are the concatenation of one piece
+per graph (after a header), so a graph is serialised where it is mapped (in a worker) and a build writes
+its files by appending pieces in graph order. An index of where each piece lies in each file (offset,
+length, and the key the piece was made from) is kept beside them, so the next build copies the pieces of
+unchanged graphs from the previous files instead of making them again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .export import PREFIXES, _compact_node, sorted_quads
+
+FILES = {"nq": "dossier.nq", "trig": "dossier.trig", "jsonld": "dossier.jsonld"}
+JSONLD_HEAD = b'{\n "@context": "context.jsonld",\n "@graph": [\n'
+JSONLD_TAIL = b"\n ]\n}\n"
+
+
+@dataclass
+class Pieces:
+    """One graph serialised: its lines as N-Triples (sorted, distinct) and its piece of each file."""
+
+    graph: str
+    nt: bytes
+    nq: bytes
+    trig: bytes
+    jsonld: bytes
+
+    @property
+    def triples(self) -> int:
+        return self.nt.count(b"\n")
+
+
+def graph_pieces(triples, graph) -> Pieces:
+    """The pieces of one named graph from its (s, p, o) rdflib triples."""
+    quads = sorted_quads((s, p, o, graph) for s, p, o in triples)
+    nt = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    name = f"<{graph}>"
+    nq = nt.replace(b" .\n", f" {name} .\n".encode())  # N-Triples lines end in " .\n" and nowhere else
+    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    trig = trig[trig.index(name.encode()):] if quads else b""
+    nodes = json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD)) if quads else []
+    jsonld = ",\n".join("  " + json.dumps(_compact_node(n), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+                        for n in nodes).encode("utf-8")
+    return Pieces(str(graph), nt, nq, trig, jsonld)
+
+
+def union_turtle(union: Path, target: Path) -> None:
+    """Turtle of the distinct triples of an N-Triples file (lines may repeat), sorted as N-Triples lines:
+    sorted and made distinct by `sort` (external, in bounded memory), serialised by Oxigraph as it reads."""
+    ordered = union.with_name(union.name + ".sorted")
+    env = dict(os.environ, LC_ALL="C")
+    subprocess.run(["sort", "-u", "-S", "256M", "-T", str(union.parent), "-o", str(ordered), str(union)],
+                   check=True, env=env)
+    with open(target, "wb") as out:
+        ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                      for q in ox.parse(path=str(ordered), format=ox.RdfFormat.N_TRIPLES)),
+                     _PrefixesSorted(out), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        out.flush()
+        os.fsync(out.fileno())
+    ordered.unlink()
+
+
+class _PrefixesSorted:
+    """A binary file that gets its leading @prefix lines sorted (Oxigraph writes them in hash order)."""
+
+    def __init__(self, raw):
+        self.raw, self.head = raw, b""
+
+    def write(self, data: bytes) -> int:
+        if self.head is None:
+            return self.raw.write(data)
+        self.head += data
+        lines = self.head.split(b"\n")
+        n = 0
+        while n < len(lines) - 1 and lines[n].startswith(b"@prefix "):
+            n += 1
+        if n < len(lines) - 1 or not lines[n].startswith(b"@prefix"[:len(lines[n])]):
+            self.raw.write(b"".join(sorted(line + b"\n" for line in lines[:n])) + b"\n".join(lines[n:]))
+            self.head = None
+        return len(data)
+
+    def flush(self) -> None:
+        if self.head:
+            self.raw.write(self.head)
+            self.head = None
+        self.raw.flush()
+
+
+def trig_head() -> bytes:
+    return b"".join(sorted(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items()))
+
+
+@dataclass
+class Index:
+    """Where each graph's pieces lie in the files of a generation: key -> {graph, file: [offset, length]}."""
+
+    entries: dict[str, dict] = field(default_factory=dict)
+
+    NAME = ".pieces.json"
+
+    @classmethod
+    def read(cls, folder: Path | None) -> "Index":
+        try:
+            entries = json.loads((folder / cls.NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            return cls()
+        return cls(entries if isinstance(entries, dict) else {})
+
+    def data(self) -> bytes:
+        return (json.dumps(self.entries, sort_keys=True) + "\n").encode()
+
+
+class Writer:
+    """Appends pieces to the files of a new generation, in the order given, and indexes them; with `union`,
+    also every graph's triples to .union.nt (the store's default graph)."""
+
+    UNION = ".union.nt"
+
+    def __init__(self, folder: Path, previous: Path | None = None, union: bool = True):
+        self.folder = folder
+        self.files = {fmt: open(folder / name, "wb") for fmt, name in FILES.items()}
+        self.union = open(folder / self.UNION, "wb") if union else None
+        self.old = Index.read(previous)
+        self.sources = {fmt: open(previous / name, "rb") for fmt, name in FILES.items()} \
+            if previous is not None and self.old.entries else {}
+        self.index = Index()
+        self.first_jsonld = True
+        self.files["trig"].write(trig_head())
+        self.files["jsonld"].write(JSONLD_HEAD)
+
+    def add(self, key: str, pieces: Pieces) -> None:
+        entry = {"graph": pieces.graph}
+        for fmt in FILES:
+            entry[fmt] = self._append(fmt, getattr(pieces, fmt))
+        if self.union:
+            self.union.write(pieces.nt)
+        self.index.entries[key] = entry
+
+    def copy(self, key: str) -> None:
+        """The pieces of `key` copied from the previous generation's files."""
+        old = self.old.entries[key]
+        entry = {"graph": old["graph"]}
+        for fmt in FILES:
+            data = self._old(key, fmt)
+            entry[fmt] = self._append(fmt, data)
+            if fmt == "nq" and self.union:
+                self.union.write(data.replace(f" <{old['graph']}> .\n".encode(), b" .\n"))
+        self.index.entries[key] = entry
+
+    def old_nquads(self, key: str) -> bytes:
+        return self._old(key, "nq")
+
+    def _old(self, key: str, fmt: str) -> bytes:
+        offset, length = self.old.entries[key][fmt]
+        fh = self.sources[fmt]
+        fh.seek(offset)
+        data = fh.read(length)
+        if len(data) != length:
+            raise OSError(f"{fh.name}: shorter than its index says")
+        return data
+
+    def _append(self, fmt: str, data: bytes) -> list[int]:
+        fh = self.files[fmt]
+        if fmt == "jsonld" and data:
+            if not self.first_jsonld:
+                fh.write(b",\n")
+            self.first_jsonld = False
+        offset = fh.tell()
+        fh.write(data)
+        return [offset, len(data)]
+
+    def close(self) -> None:
+        self.files["jsonld"].write(JSONLD_TAIL)
+        for fh in list(self.files.values()) + ([self.union] if self.union else []):
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+        for fh in self.sources.values():
+            fh.close()
+        (self.folder / Index.NAME).write_bytes(self.index.data())

@@ -1,0 +1,125 @@
+"""A document's unit of work: its named graph's triples, their pieces of the build's files, their SHACL
+results, and the few facts the build needs across documents (identifiers, curated entities, sentences).
+
+Units run in batches on every core (forked worker processes that share the parsed documents); a batch is
+validated at once, since shapes only relate resources within one source's graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from .links import organisation_triples
+from .mapping import map_document
+from .namespace import DCTERMS, PROV
+from .pieces import Pieces, graph_pieces
+from .policy import legal_triples
+
+BATCH = 24  # documents validated together: fewer, larger validation runs
+INLINE_BELOW = 48  # fewer units than this run in this process (starting workers costs more)
+
+
+@dataclass
+class Context:
+    """What every unit reads: the minter, the parsed documents and their texts, the resolution across
+    documents, curated instrument triples per file, and the entities the curated links name."""
+
+    minter: object
+    docs: list
+    texts: dict
+    res: object
+    organisations: list
+    instruments: dict
+    curated: frozenset
+    shapes: object = None
+    engine: str | None = "fast"
+
+
+@dataclass
+class Unit:
+    """What the build keeps of a document's unit once its pieces are written."""
+
+    key: str
+    source: str
+    graph: str
+    triples: int
+    identifiers: list = field(default_factory=list)  # (resource, identifier)
+    derivations: dict = field(default_factory=dict)  # resource with an identifier -> what it derives from
+    known: list = field(default_factory=list)  # curated entities among this graph's subjects
+    results: list = field(default_factory=list)  # validation.Result of this graph
+
+
+def unit_key(salt: str, doc, context: str, ctx: Context) -> str:
+    extra = repr(ctx.instruments.get(doc.source, []))
+    return hashlib.sha256(repr((salt, doc.sha256, context, extra, sorted(ctx.curated))).encode()).hexdigest()
+
+
+def unit_triples(doc, ctx: Context) -> list[tuple]:
+    """The triples of a document's named graph."""
+    text = ctx.texts[doc.source]
+    triples = map_document(doc, text, ctx.res, ctx.minter, ctx.texts)
+    triples += legal_triples(ctx.minter, doc.source, text)
+    triples += organisation_triples(ctx.minter, ctx.organisations, doc.source, text)
+    triples += ctx.instruments.get(doc.source, [])
+    return triples
+
+
+def summarise(key: str, source: str, graph: URIRef, triples: list[tuple], curated: frozenset, count: int) -> Unit:
+    idents = sorted({(str(s), str(o)) for s, p, o in triples if p == DCTERMS.identifier})
+    with_ident = {s for s, _ in idents}
+    derivations: dict = {}
+    for s, p, o in triples:
+        if p == PROV.wasDerivedFrom and str(s) in with_ident:
+            derivations.setdefault(str(s), set()).add(str(o))
+    known = sorted({str(s) for s, _, _ in triples if s in curated})
+    return Unit(key, source, str(graph), count, idents, {k: sorted(v) for k, v in derivations.items()}, known)
+
+
+
+
+_CTX: Context | None = None  # the context of the running build, inherited by forked workers
+
+
+def _run_batch(batch: list[tuple[int, str]]) -> list[tuple[Unit, Pieces]]:
+    ctx = _CTX
+    made = []
+    quads = []
+    for i, key in batch:
+        doc = ctx.docs[i]
+        graph = ctx.minter.graph(doc.source)
+        triples = unit_triples(doc, ctx)
+        pieces = graph_pieces(triples, graph)
+        made.append((summarise(key, doc.source, graph, triples, ctx.curated, pieces.triples), pieces))
+        quads += [(s, p, o, graph) for s, p, o in triples]
+    if ctx.engine:
+        from .validate import validate_quads
+        report = validate_quads(quads, ctx.shapes, engine=ctx.engine, parallel=1)
+        by_graph: dict = {}
+        for r in report.results:
+            by_graph.setdefault(r.graph, []).append(r)
+        for unit, _ in made:
+            unit.results = by_graph.get(unit.graph, [])
+    return made
+
+
+def run_units(ctx: Context, work: list[tuple[int, str]], workers: int | None = None):
+    """Yield (Unit, Pieces) for each (document index, key) of `work`, in order."""
+    global _CTX
+    batches = [work[i:i + BATCH] for i in range(0, len(work), BATCH)]
+    workers = workers or min(os.cpu_count() or 1, 8)
+    _CTX = ctx
+    try:
+        if len(work) < INLINE_BELOW or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            for batch in batches:
+                yield from _run_batch(batch)
+            return
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for made in pool.imap(_run_batch, batches):
+                yield from made
+    finally:
+        _CTX = None
