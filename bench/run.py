@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -25,16 +24,38 @@ sys.path.insert(0, str(ROOT / "bench"))
 KG = [sys.executable, str(ROOT / "kg.py")]
 
 
+def tree_pss_mb(pid: int) -> float:
+    """Memory of a process and its descendants, shared pages shared out (Pss, /proc/*/smaps_rollup): what
+    the build really holds, workers included."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in open(f"/proc/{p}/smaps_rollup"):
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{p}/task"):
+                todo += [int(c) for c in open(f"/proc/{p}/task/{task}/children").read().split()]
+        except (OSError, ValueError):
+            continue
+    return total / 1024
+
+
 def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """(seconds, peak MB of this child, stdout) of one whole process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(seconds, peak MB of the process tree, stdout) of one whole process; memory sampled every 50 ms."""
     t = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - t
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        peak = 0.0
+        while proc.poll() is None:
+            peak = max(peak, tree_pss_mb(proc.pid))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd[:4])} … failed ({proc.returncode}): {proc.stderr[-500:]}")
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return seconds, peak, proc.stdout
+        raise SystemExit(f"{' '.join(cmd[:4])} … failed ({proc.returncode}): {stderr[-500:]}")
+    return seconds, peak, stdout
 
 
 def lower_bound(corpus: Path, nquads: Path) -> float:

@@ -27,7 +27,7 @@ from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
 from .passages import passage_triples, reuse_triples
 from .paths import ONTOLOGY, SHAPES
-from .pieces import Index, Writer, graph_pieces, union_turtle
+from .pieces import Index, Writer, graph_pieces, sort_unique, turtle
 from .policy import instrument_triples
 from .provenance import activity_triples
 from .records import Document
@@ -377,13 +377,15 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     clock.mark("global")
     if progress:
         progress("write", 1, 2)
+    union = sort_unique(gen / Writer.UNION)  # the default graph: each triple of the named graphs once
+    (gen / Writer.UNION).unlink()
     if patch:
         patch_store(previous / STORE_DIR, gen / STORE_DIR, b"".join(removed), b"".join(added))
     else:
-        create_store(gen / STORE_DIR, gen / OUTPUTS["nq"], gen / Writer.UNION)
+        create_store(gen / STORE_DIR, gen / OUTPUTS["nq"], union)
     clock.mark("store")
-    union_turtle(gen / Writer.UNION, gen / OUTPUTS["ttl"])
-    (gen / Writer.UNION).unlink()
+    turtle(union, gen / OUTPUTS["ttl"])
+    union.unlink()
     classes, triples = store_counts(gen / STORE_DIR, str(DKG._NS))
     built.counts = (Counter(classes), triples)
     clock.mark("turtle")

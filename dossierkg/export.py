@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -120,6 +121,7 @@ def context() -> dict:
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
+@lru_cache(maxsize=4096)
 def _curie(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and iri[len(ns):] and "/" not in iri[len(ns):] and "#" not in iri[len(ns):]:
@@ -147,11 +149,25 @@ def _compact_node(node: dict) -> dict:
     return out
 
 
+JSONLD_HEAD = b'{"@context": "context.jsonld", "@graph": [\n'
+JSONLD_TAIL = b"\n]}\n"
+
+
+def jsonld_piece(quads) -> bytes:
+    """Oxigraph's expanded JSON-LD of some quads, compacted with the project's prefixes
+    (ontology/context.jsonld): each named graph a block, each node one line (the C encoder: no indent)."""
+    blocks = []
+    for n in json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD)) if quads else []:
+        if set(n) == {"@id", "@graph"}:
+            nodes = ",\n".join(json.dumps(_compact_node(m), ensure_ascii=False) for m in n["@graph"])
+            blocks.append(f'{{"@id": {json.dumps(n["@id"], ensure_ascii=False)}, "@graph": [\n{nodes}\n]}}')
+        else:
+            blocks.append(json.dumps(_compact_node(n), ensure_ascii=False))
+    return ",\n".join(blocks).encode("utf-8")
+
+
 def _jsonld(ordered: list) -> bytes:
-    """Oxigraph's expanded JSON-LD, compacted with the project's prefixes (ontology/context.jsonld)."""
-    expanded = json.loads(ox.serialize(ordered, format=ox.RdfFormat.JSON_LD))
-    doc = {"@context": "context.jsonld", "@graph": [_compact_node(n) for n in expanded]}
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return JSONLD_HEAD + jsonld_piece(ordered) + JSONLD_TAIL
 
 
 def parse_back(data: bytes, fmt: str) -> Dataset:

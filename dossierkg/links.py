@@ -16,6 +16,7 @@ import csv
 import hashlib
 import io
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,16 +143,24 @@ def read_organisations(path: Path) -> list[Organisation]:
 
 def organisation_triples(minter: Minter, organisations: list[Organisation], source: str, text: str) -> list:
     out = []
-    for org in organisations:
-        if not org.pattern.search(text):
-            continue
+    found: dict[int, list] = {}
+    for m in _any_organisation(tuple(organisations)).finditer(text):  # one pass for all of them
+        found.setdefault(int(m.lastgroup[1:]), []).append(m)
+    for k, matches in sorted(found.items()):
+        org = organisations[k]
         iri = URIRef(org.iri) if org.iri else minter._iri("organisatie/" + org.key)
         out += [(iri, RDF.type, ORG.FormalOrganization), (iri, SKOS.prefLabel, Literal(org.label, lang="nl"))]
-        for m in org.pattern.finditer(text):
+        for m in matches:
             span, triples = span_triples(minter, source, text, m.start(), m.end())
             out += triples + [(span, RDF.type, DKG.Mention), (span, DKG.mentionOf, iri), (iri, DKG.mentionedIn, span),
                               (iri, PROV.wasDerivedFrom, span)]
     return out
+
+
+@lru_cache(maxsize=8)
+def _any_organisation(organisations: tuple) -> re.Pattern:
+    """One pattern with a group per organisation (o0, o1, …); their aliases do not overlap."""
+    return re.compile("|".join(f"(?P<o{k}>{org.pattern.pattern})" for k, org in enumerate(organisations)))
 
 
 def missing_links(store) -> list[dict]:

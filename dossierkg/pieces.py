@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
 
-from .export import PREFIXES, _compact_node, sorted_quads
+from .export import JSONLD_HEAD, JSONLD_TAIL, PREFIXES, jsonld_piece
 
 FILES = {"nq": "dossier.nq", "trig": "dossier.trig", "jsonld": "dossier.jsonld"}
-JSONLD_HEAD = b'{\n "@context": "context.jsonld",\n "@graph": [\n'
-JSONLD_TAIL = b"\n ]\n}\n"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass
@@ -41,32 +42,62 @@ class Pieces:
 
 def graph_pieces(triples, graph) -> Pieces:
     """The pieces of one named graph from its (s, p, o) rdflib triples."""
-    quads = sorted_quads((s, p, o, graph) for s, p, o in triples)
-    nt = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    term = _Terms()
+    lines = sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
+    nt = "".join(lines).encode("utf-8")
     name = f"<{graph}>"
     nq = nt.replace(b" .\n", f" {name} .\n".encode())  # N-Triples lines end in " .\n" and nowhere else
+    quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     trig = trig[trig.index(name.encode()):] if quads else b""
-    nodes = json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD)) if quads else []
-    jsonld = ",\n".join("  " + json.dumps(_compact_node(n), ensure_ascii=False, indent=1).replace("\n", "\n  ")
-                        for n in nodes).encode("utf-8")
-    return Pieces(str(graph), nt, nq, trig, jsonld)
+    return Pieces(str(graph), nt, nq, trig, jsonld_piece(quads))
 
 
-def union_turtle(union: Path, target: Path) -> None:
-    """Turtle of the distinct triples of an N-Triples file (lines may repeat), sorted as N-Triples lines:
-    sorted and made distinct by `sort` (external, in bounded memory), serialised by Oxigraph as it reads."""
-    ordered = union.with_name(union.name + ".sorted")
-    env = dict(os.environ, LC_ALL="C")
-    subprocess.run(["sort", "-u", "-S", "256M", "-T", str(union.parent), "-o", str(ordered), str(union)],
-                   check=True, env=env)
+_ESCAPES = {c: f"\\u{c:04X}" for c in list(range(0x20)) + [0x7F]}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+class _Terms(dict):
+    """rdflib terms written as N-Triples terms, the way Oxigraph writes them, each once per graph."""
+
+    def __missing__(self, t) -> str:
+        if isinstance(t, URIRef):
+            if _NOT_IN_IRI.search(t):
+                raise ValueError(f"not a valid IRI: {str(t)!r}")
+            text = f"<{t}>"
+        elif isinstance(t, Literal):
+            text = '"' + str(t).translate(_ESCAPES) + '"'
+            if t.language:
+                text += "@" + t.language.lower()
+            elif t.datatype is not None and str(t.datatype) != XSD_STRING:
+                text += f"^^<{t.datatype}>"
+        elif isinstance(t, BNode):
+            text = f"_:{t}"
+        else:
+            raise TypeError(f"not an RDF term: {t!r}")
+        self[t] = text
+        return text
+
+    __call__ = dict.__getitem__
+
+
+def sort_unique(path: Path) -> Path:
+    """The distinct lines of a file, sorted as bytes, in a sibling file: by `sort`, in bounded memory."""
+    ordered = path.with_name(path.name + ".sorted")
+    subprocess.run(["sort", "-u", "-S", "256M", "-T", str(path.parent), "-o", str(ordered), str(path)],
+                   check=True, env=dict(os.environ, LC_ALL="C"))
+    return ordered
+
+
+def turtle(ntriples: Path, target: Path) -> None:
+    """Turtle of an N-Triples file, in its order, serialised by Oxigraph as it reads."""
     with open(target, "wb") as out:
         ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                      for q in ox.parse(path=str(ordered), format=ox.RdfFormat.N_TRIPLES)),
+                      for q in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)),
                      _PrefixesSorted(out), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         out.flush()
         os.fsync(out.fileno())
-    ordered.unlink()
 
 
 class _PrefixesSorted:

@@ -115,3 +115,25 @@ def test_a_broken_links_file_stops_the_build_and_keeps_the_previous_one(tmp_path
     result = CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(tmp_path / "out")])
     assert result.exit_code == 3 and "links.csv:2: unknown relation" in result.output
     assert not (tmp_path / "out" / "dossier.trig").exists()
+
+
+def test_organisations_are_found_in_one_pass_as_each_pattern_finds_them():
+    """organisation_triples runs one combined pattern; it finds what each organisation's own pattern finds
+    (the aliases of different organisations never match at the same place)."""
+    from dossierkg.iris import Minter
+    from dossierkg.links import organisation_triples, read_organisations
+    from dossierkg.paths import ONTOLOGY
+
+    orgs = read_organisations(ONTOLOGY / "organisations.csv")
+    text = ("De Tweede Kamer der Staten-Generaal en de Tweede\nKamer; de IND, de KMar en DT&V; het COA, de AIVD en "
+            "MIVD; UNHCR (VN-Vluchtelingenorganisatie), de NZa en de Europese Commissie. Niet: INDIA, KMarine.")
+    minter = Minter()
+    got = {(str(s), str(o)) for s, p, o in organisation_triples(minter, orgs, "x.txt", text) if p == DKG_MENTION_OF}
+    expected = set()
+    for org in orgs:
+        iri = org.iri or str(minter._iri("organisatie/" + org.key))
+        expected |= {(str(minter.span("x.txt", m.start(), m.end())), iri) for m in org.pattern.finditer(text)}
+    assert got == expected and len(expected) == 12
+
+
+DKG_MENTION_OF = URIRef("https://w3id.org/dossier-kg/def#mentionOf")
