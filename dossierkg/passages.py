@@ -1,15 +1,24 @@
 """Text reuse the build records in the provenance graph: answers reused across answer sets, sentences reused
-across documents, and paraphrases of cited dossier documents."""
+across documents, and paraphrases of cited dossier documents.
+
+Where each sentence stands in the raw text (`document_sentences`) depends only on one document and its text:
+a build can make it per document (in a worker, cached) and hand it to `passage_triples(..., sentences_of=)`."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import re
+from collections import defaultdict
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 
 from .iris import Minter
 from .namespace import DKG, PROV, RDF, XSD
+from .provenance import span_triples
 from .records import Document
+from .resolve import _flexible
 from .reuse import Sentence, find_reuse, find_sentence_reuse, sentences, shingles
 
 
@@ -35,72 +44,152 @@ def reuse_triples(minter: Minter, docs: list[Document], res, texts: dict[str, st
     return out
 
 
-def _sentence_span(text: str, block_span: tuple[int, int], sentence: str) -> tuple[int, int] | None:
-    """Where a cleaned sentence stands in the raw block: from its first three words to its last three."""
-    from .resolve import _flexible
-    words = sentence.split()
-    a, b = block_span
-    head = _flexible(words[:3]).search(text, a, b)
-    if head is None:
+class Squeezed:
+    """A raw text with its whitespace and line-end hyphens ('-' before whitespace) taken out, and the raw
+    offset of each character kept: words that `resolve._flexible` would match stand side by side."""
+
+    _GAP = re.compile(r"-?\s+")
+
+    def __init__(self, text: str):
+        self.text = text
+        parts, self.at, pos = [], [], 0
+        for m in self._GAP.finditer(text):
+            parts.append(text[pos:m.start()])
+            self.at.extend(range(pos, m.start()))
+            pos = m.end()
+        parts.append(text[pos:])
+        self.at.extend(range(pos, len(text)))
+        self.squeezed = "".join(parts)
+
+    def search(self, words: list[str], pos: int, end: int) -> tuple[int, int] | None:
+        """The span of `_flexible(words).search(text, pos, end)`: found here, then checked in the raw text."""
+        if any(w.endswith("-") for w in words):  # its hyphen may be squeezed out: ask the regex
+            m = _flexible(words).search(self.text, pos, end)
+            return m.span() if m else None
+        needle, last = "".join(words), bisect.bisect_left(self.at, end)
+        i = self.squeezed.find(needle, bisect.bisect_left(self.at, pos), last)
+        while i >= 0:
+            stop = _match(self.text, self.at[i], end, words)
+            if stop is not None:
+                return self.at[i], stop
+            i = self.squeezed.find(needle, i + 1, last)
         return None
-    tail = None
-    for m in _flexible(words[-3:]).finditer(text, head.end(), b):
-        tail = m
-        break
-    return (head.start(), tail.end()) if tail else None
 
 
-def passage_triples(minter: Minter, docs: list[Document], res, texts: dict[str, str], activity) -> list[tuple]:
+def _match(text: str, pos: int, end: int, words: list[str]) -> int | None:
+    """Where `_flexible(words).match(text, pos, end)` ends: each word, then a hyphen or not and whitespace."""
+    for n, word in enumerate(words):
+        if n:
+            gap = pos = pos + (pos < end and text[pos] == "-")
+            while pos < end and text[pos].isspace():
+                pos += 1
+            if pos == gap:
+                return None
+        if not text.startswith(word, pos, end):
+            return None
+        pos += len(word)
+    return pos
+
+
+def _blocks(doc: Document) -> list[tuple[str, str, tuple[int, int]]]:
+    """(name, cleaned text, raw span) of the question, answer and section blocks of a document."""
+    blocks = [(f"{b.kind} {' en '.join(map(str, b.numbers))}", b.text, b.span)
+              for b in list(doc.questions) + list(doc.answers)]
+    return blocks + [(f"section {x.number}", x.text, x.span) for x in doc.sections]
+
+
+def document_sentences(doc: Document, text: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """(block, sentence, raw span) of each sentence of a document's blocks found in its raw text (from its
+    first three words to its last three). Depends only on the document and its text."""
+    out, raw = [], Squeezed(text)
+    for where, cleaned, (a, b) in _blocks(doc):
+        for sentence in sentences(cleaned):
+            words = sentence.split()
+            head = raw.search(words[:3], a, b)
+            tail = raw.search(words[-3:], head[1], b) if head else None
+            if tail:
+                out.append((where, sentence, (head[0], tail[1])))
+    return out
+
+
+def passage_triples(minter: Minter, docs: list[Document], res, texts: dict[str, str], activity,
+                    sentences_of: dict[str, list] | None = None) -> list[tuple]:
     """Sentence-level reuse across documents (similarity >= 0.6), and for every block that cites a document
-    of the dossier, each of its sentences linked to the closest passage of that document (a paraphrase)."""
+    of the dossier, each of its sentences linked to the closest passage of that document (a paraphrase).
+    sentences_of: `document_sentences` of some sources, made beforehand; the others are made here."""
     items: list[Sentence] = []
     spans: list[tuple[int, int]] = []
     by_block: dict[tuple[str, str], list[int]] = {}
+    by_source: dict[str, list[int]] = {}
     for doc in docs:
         group = res.document_id.get(doc.source, doc.source)
-        blocks = [(f"{b.kind} {' en '.join(map(str, b.numbers))}", b.text, b.span)
-                  for b in list(doc.questions) + list(doc.answers)]
-        blocks += [(f"section {x.number}", x.text, x.span) for x in doc.sections]
-        for where, text, span in blocks:
-            for sentence in sentences(text):
-                at = _sentence_span(texts[doc.source], span, sentence)
-                if at is None:
-                    continue
-                by_block.setdefault((doc.source, where), []).append(len(items))
-                items.append(Sentence(doc.source, group, where, sentence))
-                spans.append(at)
+        found = (sentences_of or {}).get(doc.source)
+        for where, sentence, span in document_sentences(doc, texts[doc.source]) if found is None else found:
+            by_block.setdefault((doc.source, where), []).append(len(items))
+            by_source.setdefault(doc.source, []).append(len(items))
+            items.append(Sentence(doc.source, group, where, sentence))
+            spans.append(span)
     pairs = {(r.a, r.b): r.similarity for r in find_sentence_reuse(items)}
+    for i, j, score in _paraphrases(docs, res, items, by_block, by_source):
+        pairs.setdefault((min(i, j), max(i, j)), score)
+    out, iris = [], {}
+    for (i, j), score in sorted(pairs.items()):
+        for k in (i, j):
+            key = (items[k].source, spans[k])
+            if key not in iris:
+                iris[key], triples = span_triples(minter, key[0], texts[key[0]], *key[1])
+                out += triples
+        a, b = iris[items[i].source, spans[i]], iris[items[j].source, spans[j]]
+        iri = minter._iri("hergebruik/" + hashlib.sha1(f"{a} {b}".encode()).hexdigest()[:16])
+        out += _passage_reuse(iri, a, b, score, activity)
+    return out
+
+
+_REUSE_TERMS = (RDF.type, DKG.TextReuse, PROV.Entity, DKG.reuses, DKG.similarity, PROV.wasGeneratedBy,
+                PROV.wasDerivedFrom)
+
+
+def _passage_reuse(iri: URIRef, a: URIRef, b: URIRef, score: float, activity) -> list[tuple]:
+    type_, reuse, entity, reuses, similarity, generated, derived = _REUSE_TERMS
+    return [(iri, type_, reuse), (iri, type_, entity), (iri, reuses, a), (iri, reuses, b),
+            (iri, similarity, _decimal(score)), (iri, generated, activity), (iri, derived, a), (iri, derived, b)]
+
+
+@lru_cache(maxsize=None)
+def _decimal(score: float) -> Literal:
+    """A similarity (rounded to three decimals: a thousand values at most)."""
+    return Literal(f"{score:.3f}", datatype=XSD.decimal)
+
+
+def _paraphrases(docs: list[Document], res, items: list[Sentence], by_block: dict[tuple[str, str], list[int]],
+                 by_source: dict[str, list[int]]):
+    """(i, j, overlap >= 0.3) for each sentence i of a block citing a dossier document and the sentence j of
+    that document its shingles overlap most (the last such j on a tie)."""
     ids_of = {v: k for k, v in res.document_id.items()}
-    for doc in docs:  # paraphrases of a cited document of the dossier
+    sets: dict[int, set] = {}
+    index: dict[str, dict[tuple, list[int]]] = {}  # cited source -> shingle -> its sentences
+
+    def shingled(k: int) -> set:
+        if k not in sets:
+            sets[k] = shingles(items[k].text)
+        return sets[k]
+
+    for doc in docs:
         for ref in doc.references:
             target = res.targets.get((doc.source, ref.span))
             cited = ids_of.get(target) if target else None
             if cited is None:
                 continue
-            cited_items = [i for i, it in enumerate(items) if it.source == cited]
+            if cited not in index:
+                index[cited] = defaultdict(list)
+                for j in by_source.get(cited, []):
+                    for s in shingled(j):
+                        index[cited][s].append(j)
             for i in by_block.get((doc.source, ref.in_), []):
-                best = max(((_overlap(items[i].text, items[j].text), j) for j in cited_items), default=(0, None))
-                if best[1] is not None and best[0] >= 0.3:
-                    key = (min(i, best[1]), max(i, best[1]))
-                    pairs.setdefault(key, round(best[0], 3))
-    out = []
-    for (i, j), score in sorted(pairs.items()):
-        a = minter.span(items[i].source, *spans[i])
-        b = minter.span(items[j].source, *spans[j])
-        for k, iri_span in ((i, a), (j, b)):
-            out += span_triples_for(minter, items[k].source, texts[items[k].source], spans[k])
-        iri = minter._iri("hergebruik/" + hashlib.sha1(f"{a} {b}".encode()).hexdigest()[:16])
-        out += [(iri, RDF.type, DKG.TextReuse), (iri, RDF.type, PROV.Entity), (iri, DKG.reuses, a),
-                (iri, DKG.reuses, b), (iri, DKG.similarity, Literal(f"{score:.3f}", datatype=XSD.decimal)),
-                (iri, PROV.wasGeneratedBy, activity), (iri, PROV.wasDerivedFrom, a), (iri, PROV.wasDerivedFrom, b)]
-    return out
-
-
-def _overlap(a: str, b: str) -> float:
-    x, y = shingles(a), shingles(b)
-    return len(x & y) / min(len(x), len(y)) if x and y else 0.0
-
-
-def span_triples_for(minter: Minter, source: str, text: str, span: tuple[int, int]) -> list[tuple]:
-    from .provenance import span_triples
-    return span_triples(minter, source, text, *span)[1]
+                shared: dict[int, int] = defaultdict(int)
+                for s in shingled(i):
+                    for j in index[cited].get(s, ()):
+                        shared[j] += 1
+                best = max(((n / min(len(sets[i]), len(sets[j])), j) for j, n in shared.items()), default=(0, None))
+                if best[0] >= 0.3:
+                    yield i, best[1], round(best[0], 3)

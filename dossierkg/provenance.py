@@ -33,23 +33,51 @@ def line_of(text: str, offset: int) -> int:
     return bisect.bisect_right(_line_starts(text), offset)
 
 
+_SPAN_TERMS = (RDF.type, OA.SpecificResource, OA.hasSource, OA.hasSelector, OA.TextPositionSelector, OA.start,
+               OA.end, DKG.line, OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix)
+_OFFSET, _LINE = XSD.nonNegativeInteger, XSD.positiveInteger
+_SOURCES: dict[tuple[str, str], tuple[URIRef, str]] = {}
+
+
+def _source(minter: Minter, filename: str) -> tuple[URIRef, str]:
+    """The IRI of a source file, and what the IRIs of its spans start with (memoised per base and file)."""
+    key = (minter.base, filename)
+    if key not in _SOURCES:
+        _SOURCES[key] = minter.source(filename), str(minter.span(filename, 0, 0)).removesuffix("0-0")
+    return _SOURCES[key]
+
+
+@lru_cache(maxsize=1 << 16)
+def _number(value: int, datatype: URIRef) -> Literal:
+    """An integer literal (offsets and lines recur across the spans of a build)."""
+    return Literal(value, datatype=datatype)
+
+
+def _trusted(iri: str) -> URIRef:
+    """A URIRef without rdflib's validity check, for a minted IRI followed by digits and a fragment."""
+    return str.__new__(URIRef, iri)
+
+
 def span_triples(minter: Minter, filename: str, text: str, start: int, end: int):
     """The oa:SpecificResource for text[start:end] of a source file, with both selectors."""
-    iri = minter.span(filename, start, end)
-    position, quote = URIRef(f"{iri}#position"), URIRef(f"{iri}#quote")
+    type_, specific, has_source, has_selector, position_selector, start_, end_, line, quote_selector, exact, \
+        prefix, suffix = _SPAN_TERMS
+    source, stem = _source(minter, filename)
+    iri = _trusted(f"{stem}{start}-{end}")
+    position, quote = _trusted(f"{iri}#position"), _trusted(f"{iri}#quote")
     return iri, [
-        (iri, RDF.type, OA.SpecificResource),
-        (iri, OA.hasSource, minter.source(filename)),
-        (iri, OA.hasSelector, position),
-        (iri, OA.hasSelector, quote),
-        (position, RDF.type, OA.TextPositionSelector),
-        (position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)),
-        (position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)),
-        (position, DKG.line, Literal(line_of(text, start), datatype=XSD.positiveInteger)),
-        (quote, RDF.type, OA.TextQuoteSelector),
-        (quote, OA.exact, Literal(text[start:end])),
-        (quote, OA.prefix, Literal(text[max(0, start - CONTEXT):start])),
-        (quote, OA.suffix, Literal(text[end:end + CONTEXT])),
+        (iri, type_, specific),
+        (iri, has_source, source),
+        (iri, has_selector, position),
+        (iri, has_selector, quote),
+        (position, type_, position_selector),
+        (position, start_, _number(start, _OFFSET)),
+        (position, end_, _number(end, _OFFSET)),
+        (position, line, _number(line_of(text, start), _LINE)),
+        (quote, type_, quote_selector),
+        (quote, exact, Literal(text[start:end])),
+        (quote, prefix, Literal(text[max(0, start - CONTEXT):start])),
+        (quote, suffix, Literal(text[end:end + CONTEXT])),
     ]
 
 

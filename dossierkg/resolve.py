@@ -133,43 +133,78 @@ def find_quotations(docs: list[Document], texts: dict[str, str], ids: dict[str, 
     """«…» passages of six words or more looked up in the other documents (not in another rendering of the
     same one), tolerating PDF line breaks, hyphenation and elisions ('...'). A quotation found only through
     an elision is not verbatim; one found nowhere is recorded with no target (a finding for the audit)."""
+    quoted = [q for doc in docs for q in _quotations(doc, texts[doc.source])]
+    index = _WordIndex([texts[d.source] for d in docs], {w for *_, segments in quoted for w in _inner(segments)})
     found = []
-    for doc in docs:
-        text = texts[doc.source]
-        notes = [(f.span, re.sub(r"\s+", "", f.text)) for f in doc.footnotes]
-        for block in list(doc.questions) + list(doc.answers):
-            a, b = block.span
-            for m in _QUOTE.finditer(text, a, b):
-                if any(s <= m.start() < e for (s, e), _ in notes):
-                    continue  # inside a footnote printed in the middle of the block
-                inner = m.group(1)
-                if any(re.sub(r"\s+", "", inner) in body for _, body in notes):
-                    continue  # the title of a source the document cites in a footnote
-                lead = re.match(r"\s*(?:\.\.\.|…)?\s*", inner).end()
-                tail = len(re.search(r"\s*(?:\.\.\.|…)?\s*$", inner).group(0))
-                segments = [normalise(x).split(" ") for x in re.split(r"(?:\.\.\.|…)", inner[lead:len(inner) - tail])]
-                segments = [w for w in segments if w != [""]]
-                if sum(len(w) for w in segments) < 6:
-                    continue
-                where = f"{block.kind} {' en '.join(map(str, block.numbers))}"
-                span = (m.start(1) + lead, m.end(1) - tail)
-                hit = None
-                for other in docs:
-                    if other.source == doc.source or ids.get(other.source) == ids.get(doc.source):
-                        continue
-                    hit = _find_in_order(texts[other.source], segments)
-                    if hit:
-                        found.append(Quotation(doc.source, where, span, other.source, hit, len(segments) == 1))
-                        break
-                if hit is None:
-                    found.append(Quotation(doc.source, where, span, None, None, False))
+    for doc, where, span, segments in quoted:
+        patterns = [_flexible(words) for words in segments]
+        hit = None
+        for k in index.candidates(_inner(segments)):
+            other = docs[k]
+            if other.source == doc.source or ids.get(other.source) == ids.get(doc.source):
+                continue
+            hit = _find_in_order(texts[other.source], patterns)
+            if hit:
+                found.append(Quotation(doc.source, where, span, other.source, hit, len(segments) == 1))
+                break
+        if hit is None:
+            found.append(Quotation(doc.source, where, span, None, None, False))
     return found
 
 
-def _find_in_order(text: str, segments: list[list[str]]) -> tuple[int, int] | None:
+def _quotations(doc: Document, text: str) -> list[tuple[Document, str, tuple[int, int], list[list[str]]]]:
+    """The «…» passages of a document's questions and answers: (document, block, span, words of each part
+    between elisions)."""
+    out = []
+    notes = [(f.span, re.sub(r"\s+", "", f.text)) for f in doc.footnotes]
+    for block in list(doc.questions) + list(doc.answers):
+        a, b = block.span
+        for m in _QUOTE.finditer(text, a, b):
+            if any(s <= m.start() < e for (s, e), _ in notes):
+                continue  # inside a footnote printed in the middle of the block
+            inner = m.group(1)
+            if any(re.sub(r"\s+", "", inner) in body for _, body in notes):
+                continue  # the title of a source the document cites in a footnote
+            lead = re.match(r"\s*(?:\.\.\.|…)?\s*", inner).end()
+            tail = len(re.search(r"\s*(?:\.\.\.|…)?\s*$", inner).group(0))
+            segments = [normalise(x).split(" ") for x in re.split(r"(?:\.\.\.|…)", inner[lead:len(inner) - tail])]
+            segments = [w for w in segments if w != [""]]
+            if sum(len(w) for w in segments) < 6:
+                continue
+            where = f"{block.kind} {' en '.join(map(str, block.numbers))}"
+            out.append((doc, where, (m.start(1) + lead, m.end(1) - tail), segments))
+    return out
+
+
+def _inner(segments: list[list[str]]) -> list[str]:
+    """The words of a quotation that stand between two others in their segment: a text that holds the
+    quotation holds each of them as a whole word (or with a line-end hyphen after it)."""
+    return [w for words in segments for w in words[1:-1]]
+
+
+class _WordIndex:
+    """Which texts hold each of some words as a whole word (split at whitespace, a trailing '-' optional)."""
+
+    _HYPHENED = re.compile(r"(?<!\S)(\S+)-(?!\S)")  # a word before a line-end hyphen
+
+    def __init__(self, texts: list[str], words: set[str]):
+        self.count = len(texts)
+        self.holders: dict[str, set[int]] = {w: set() for w in words}
+        for k, text in enumerate(texts if words else []):
+            for word in words & {*text.split(), *self._HYPHENED.findall(text)}:
+                self.holders[word].add(k)
+
+    def candidates(self, words: list[str]) -> list[int]:
+        """The texts, in order, that hold all the words (every text when there are none)."""
+        if not words:
+            return list(range(self.count))
+        return sorted(set.intersection(*sorted((self.holders[w] for w in words), key=len)))
+
+
+def _find_in_order(text: str, patterns: list[re.Pattern]) -> tuple[int, int] | None:
     pos, first, last = 0, None, None
-    for words in segments:
-        m = _flexible(words).search(text, pos)
+    for pattern in patterns:
+        m = pattern.search(text, pos)
         if m is None:
             return None
         first = m.start() if first is None else first

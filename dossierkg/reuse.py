@@ -8,11 +8,13 @@ share a shingle are compared (not all pairs).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import combinations
 
 SHINGLE = 3
 MINIMUM = 0.5  # pairs below this are not recorded
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -23,31 +25,35 @@ class Reuse:
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i:i + k]) for i in range(len(words) - k + 1)}
+    words = _WORD.findall(text.lower())
+    return set(zip(*(words[i:] for i in range(k))))
 
 
 def find_reuse(blocks: dict[tuple[str, int], tuple[str, str]], minimum: float = MINIMUM) -> list[Reuse]:
     """blocks: key -> (group, text); pairs within one group (one answer set) are not compared."""
-    sets = {key: shingles(text) for key, (_, text) in blocks.items()}
-    index: dict[tuple, list] = defaultdict(list)
-    for key, sh in sets.items():
-        for s in sh:
-            index[s].append(key)
-    shared: dict[tuple, int] = defaultdict(int)
-    for keys in index.values():
-        if len(keys) > 50:  # boilerplate shared by many answers says nothing about reuse
-            continue
-        for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
-                if blocks[a][0] != blocks[b][0]:
-                    shared[(a, b) if a < b else (b, a)] += 1
+    keys = list(blocks)
+    sets = [shingles(text) for _, text in blocks.values()]
     out = []
-    for (a, b), n in shared.items():
-        score = n / min(len(sets[a]), len(sets[b]))
-        if score >= minimum:
+    for (i, j), n in _shared(sets).items():
+        score = n / min(len(sets[i]), len(sets[j]))
+        if score >= minimum and blocks[keys[i]][0] != blocks[keys[j]][0]:
+            a, b = sorted((keys[i], keys[j]))
             out.append(Reuse(a, b, round(score, 3)))
     return sorted(out, key=lambda r: (-r.similarity, r.a, r.b))
+
+
+def _shared(sets: list[set], most: int = 50) -> Counter:
+    """(i, j) -> how many shingles sets i < j share, through an inverted index of the shingles. A shingle of
+    more than `most` sets is not counted: boilerplate shared by many blocks says nothing about reuse."""
+    index: dict[tuple, list[int]] = defaultdict(list)
+    for i, sh in enumerate(sets):
+        for s in sh:
+            index[s].append(i)
+    shared: Counter = Counter()
+    for ids in index.values():
+        if 1 < len(ids) <= most:
+            shared.update(combinations(ids, 2))
+    return shared
 
 
 @dataclass(frozen=True)
@@ -74,21 +80,10 @@ class SentenceReuse:
 def find_sentence_reuse(items: list[Sentence], minimum: float = 0.6, min_shared: int = 4) -> list[SentenceReuse]:
     """Near-duplicate sentences across documents, found through an inverted index of their 3-shingles."""
     sets = [shingles(s.text) for s in items]
-    index: dict[tuple, list[int]] = defaultdict(list)
-    for i, sh in enumerate(sets):
-        for s in sh:
-            index[s].append(i)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for ids in index.values():
-        if len(ids) > 50:
-            continue
-        for x, a in enumerate(ids):
-            for b in ids[x + 1:]:
-                if items[a].group != items[b].group:
-                    shared[(a, b)] += 1
     out = []
-    for (a, b), n in shared.items():
-        score = n / min(len(sets[a]), len(sets[b]))
-        if n >= min_shared and score >= minimum:
-            out.append(SentenceReuse(a, b, round(score, 3)))
+    for (a, b), n in _shared(sets).items():
+        if n >= min_shared and items[a].group != items[b].group:
+            score = n / min(len(sets[a]), len(sets[b]))
+            if score >= minimum:
+                out.append(SentenceReuse(a, b, round(score, 3)))
     return sorted(out, key=lambda r: (-r.similarity, r.a, r.b))

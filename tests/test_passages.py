@@ -1,0 +1,127 @@
+"""Sentences located in the raw text without a regex per sentence, exactly where `resolve._flexible` finds
+them; span triples built without rdflib's checks, the same as built with them."""
+
+import random
+
+import pytest
+from rdflib import Literal, URIRef
+
+from dossierkg import namespace as ns
+from dossierkg.iris import Minter
+from dossierkg.parse import parse_bytes
+from dossierkg.parse.decode import decode
+from dossierkg.passages import Squeezed, document_sentences, passage_triples
+from dossierkg.paths import DOSSIER, ROOT
+from dossierkg.provenance import line_of, span_triples
+from dossierkg.resolve import _flexible, resolve
+from dossierkg.reuse import sentences
+
+CORPUS = sorted(DOSSIER.glob("*.txt")) + sorted((ROOT / "tests/fixtures/dev-corpus").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    docs, texts = [], {}
+    for path in CORPUS:
+        data = path.read_bytes()
+        docs.append(parse_bytes(data, path.name))
+        texts[path.name] = decode(data).text
+    return [d for d in docs if not d.errors], texts
+
+
+def flexible(text, words, pos, end):
+    m = _flexible(words).search(text, pos, end)
+    return m.span() if m else None
+
+
+def sentence_span(text, block_span, sentence):
+    """The regex way: from the sentence's first three words to its last three, inside the block."""
+    words, (a, b) = sentence.split(), block_span
+    head = flexible(text, words[:3], a, b)
+    tail = flexible(text, words[-3:], head[1], b) if head else None
+    return (head[0], tail[1]) if tail else None
+
+
+def test_every_sentence_of_the_corpus_where_the_regex_finds_it(parsed):
+    docs, texts = parsed
+    checked = 0
+    for doc in docs:
+        text = texts[doc.source]
+        expected = []
+        for block in list(doc.questions) + list(doc.answers) + list(doc.sections):
+            for sentence in sentences(block.text):
+                expected.append((sentence, sentence_span(text, block.span, sentence)))
+        found = {(s, span) for _, s, span in document_sentences(doc, text)}
+        assert found == {(s, span) for s, span in expected if span}, doc.source
+        checked += len(expected)
+    assert checked > 500
+
+
+@pytest.mark.parametrize("text, words, found", [
+    ("de minis-\nter van Defensie", ["de", "minister", "van"], None),  # hyphen inside a word: the regex misses it
+    ("de minis\nter van Defensie", ["de", "minister", "van"], None),  # a word broken without hyphen: missed too
+    ("aan de minis\nter, aan de minister van", ["de", "minister", "van"], "de minister van"),  # found further on
+    ("gevraagd voor-\n   de minister", ["voor", "de", "minister"], "voor-\n   de minister"),  # line-end hyphen
+    ("de  minister\t\tvan", ["de", "minister", "van"], "de  minister\t\tvan"),  # double spaces, tabs
+    ("de\u00a0minister\u2003van", ["de", "minister", "van"], "de\u00a0minister\u2003van"),  # no-break, em space
+    ("Noord-\nHolland en", ["Noord-Holland", "en"], None),
+    ("Noord- en Zuid-Holland", ["Noord-", "en", "Zuid-Holland"], "Noord- en Zuid-Holland"),  # the regex decides
+    ("a- -b c", ["a", "-b", "c"], "a- -b c"),
+    ("a--  b", ["a-", "b"], "a--  b"),
+    ("a -\nb", ["a", "b"], None),
+    ("xde minister", ["de", "minister"], "de minister"),  # a match may start inside a word, as the regex's does
+    ("de minister-", ["de", "minister"], "de minister"),
+])
+def test_tricky_cases(text, words, found):
+    span = Squeezed(text).search(words, 0, len(text))
+    assert (text[slice(*span)] if span else None) == found
+    for pos in range(len(text) + 1):
+        for end in range(pos, len(text) + 1):
+            assert Squeezed(text).search(words, pos, end) == flexible(text, words, pos, end), (pos, end)
+
+
+def test_random_texts():
+    rng = random.Random(8)
+    tokens = ["de", "minister", "-", "a-", "-b", "x", "dex", "ministe", "r"]
+    gaps = [" ", "  ", "\n", "-\n", "- ", "", "\u00a0", "-", " -\n "]
+    for _ in range(3000):
+        text = "".join(rng.choice(tokens) + rng.choice(gaps) for _ in range(rng.randint(1, 12)))
+        words = [rng.choice(tokens) for _ in range(rng.randint(1, 3))]
+        pos = rng.randint(0, len(text))
+        end = rng.randint(pos, len(text))
+        assert Squeezed(text).search(words, pos, end) == flexible(text, words, pos, end), (text, words, pos, end)
+
+
+def test_precomputed_sentences_give_the_same_triples(parsed):
+    docs, texts = parsed
+    minter = Minter("https://w3id.org/dossier-kg/id/")
+    res = resolve(docs, texts)
+    given = {d.source: document_sentences(d, texts[d.source]) for d in docs[::2]}
+    triples = passage_triples(minter, docs, res, texts, minter.activity("x"))
+    assert triples
+    assert set(passage_triples(minter, docs, res, texts, minter.activity("x"), sentences_of=given)) == set(triples)
+
+
+@pytest.mark.parametrize("base", ["https://w3id.org/dossier-kg/id/", "http://example.org/kg#"])
+def test_span_triples_as_rdflib_builds_them(parsed, base):
+    _, texts = parsed
+    minter = Minter(base)
+    for name, text in list(texts.items())[:3]:
+        for start, end in [(0, 10), (5, 5), (len(text) - 7, len(text)), (len(text) // 2, len(text) // 2 + 300)]:
+            iri = URIRef(str(minter.span(name, start, end)))
+            position, quote = URIRef(f"{iri}#position"), URIRef(f"{iri}#quote")
+            expected = [
+                (iri, ns.RDF.type, ns.OA.SpecificResource), (iri, ns.OA.hasSource, minter.source(name)),
+                (iri, ns.OA.hasSelector, position), (iri, ns.OA.hasSelector, quote),
+                (position, ns.RDF.type, ns.OA.TextPositionSelector),
+                (position, ns.OA.start, Literal(start, datatype=ns.XSD.nonNegativeInteger)),
+                (position, ns.OA.end, Literal(end, datatype=ns.XSD.nonNegativeInteger)),
+                (position, ns.DKG.line, Literal(line_of(text, start), datatype=ns.XSD.positiveInteger)),
+                (quote, ns.RDF.type, ns.OA.TextQuoteSelector), (quote, ns.OA.exact, Literal(text[start:end])),
+                (quote, ns.OA.prefix, Literal(text[max(0, start - 32):start])),
+                (quote, ns.OA.suffix, Literal(text[end:end + 32]))]
+            got_iri, got = span_triples(minter, name, text, start, end)
+            assert got_iri == iri and got == expected
+            assert [[type(x) for x in t] for t in got] == [[type(x) for x in t] for t in expected]
+            assert [o.value for *_, o in got if isinstance(o, Literal)] == \
+                [o.value for *_, o in expected if isinstance(o, Literal)]
