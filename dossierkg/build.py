@@ -5,7 +5,6 @@ the store is loaded in bulk — or, after a small change, copied from the previo
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import shutil
@@ -33,7 +32,7 @@ from .provenance import activity_triples
 from .records import Document
 from .resolve import resolve
 from .store import STORE_DIR, create_store, patch_store, store_counts
-from .units import Context, Unit, run_units, summarise, unit_key, unit_triples
+from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
 UNITS = ".units.pickle"  # in a generation: the Unit of every key in its .pieces.json
@@ -104,8 +103,8 @@ def parse_all(sources: list[Source], memo: "Memo | None", progress: Progress | N
     """Every source parsed (from the cache where its bytes were parsed before), on every core when many."""
     docs: list = [memo.get("parse", s.data, s.path.name) if memo else None for s in sources]
     todo = [i for i, d in enumerate(docs) if d is None]
-    if len(todo) >= 64 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, 8)) as pool:
+    if can_fork(len(todo), 64):
+        with forked_pool() as pool:
             parsed = pool.map(_parse_one, [sources[i] for i in todo], chunksize=16)
     else:
         parsed = [_parse_one(sources[i]) for i in todo]

@@ -7,9 +7,11 @@ validated at once, since shapes only relate resources within one source's graph.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -108,18 +110,33 @@ def _run_batch(batch: list[tuple[int, str]]) -> list[tuple[Unit, Pieces]]:
     return made
 
 
+def can_fork(items: int, at_least: int) -> bool:
+    return items >= at_least and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def forked_pool(workers: int | None = None):
+    """A pool of forked workers (one per core, at most 8) that inherit this process's objects. The objects
+    are frozen first (gc.freeze): the collector never scans them in the workers, so their pages stay shared."""
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers or min(os.cpu_count() or 1, 8)) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
+
+
 def run_units(ctx: Context, work: list[tuple[int, str]], workers: int | None = None):
     """Yield (Unit, Pieces) for each (document index, key) of `work`, in order."""
     global _CTX
     batches = [work[i:i + BATCH] for i in range(0, len(work), BATCH)]
-    workers = workers or min(os.cpu_count() or 1, 8)
     _CTX = ctx
     try:
-        if len(work) < INLINE_BELOW or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if not can_fork(len(work), INLINE_BELOW) or workers == 1:
             for batch in batches:
                 yield from _run_batch(batch)
             return
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with forked_pool(workers) as pool:
             for made in pool.imap(_run_batch, batches):
                 yield from made
     finally:
