@@ -61,6 +61,7 @@ class Built:
     notes: list[str] = field(default_factory=list)
     counts: tuple[Counter, int] | None = None  # (resources by class, distinct triples) when built to disk
     seconds: dict[str, float] = field(default_factory=dict)  # time of each stage
+    memory: dict[str, float] = field(default_factory=dict)  # resident MB after each stage
     reused: int = 0  # units whose pieces were copied from the previous build
 
     @property
@@ -316,7 +317,8 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
         ctx.engine = None
     keys = unit_keys(ctx, f"{memo.salt} {ctx.engine}")
     clock.mark("resolve")
-    built = Built(docs, [], texts, {d.source: minter.graph(d.source) for d in ctx.docs}, seconds=clock.seconds)
+    built = Built(docs, [], texts, {d.source: minter.graph(d.source) for d in ctx.docs}, seconds=clock.seconds,
+                  memory=clock.memory)
     built.written = sorted(out / name for name in OUTPUTS.values())
 
     def fill(gen: Path, previous: Path | None) -> list[str]:
@@ -405,11 +407,19 @@ def _read_units(generation: Path | None) -> dict[str, Unit]:
 
 
 class _Clock:
+    """Seconds per stage, and this process's resident memory (MB) at the end of each (for benchmarks)."""
+
     def __init__(self):
         self.seconds: dict[str, float] = {}
+        self.memory: dict[str, float] = {}
         self.last = time.perf_counter()
 
     def mark(self, stage: str) -> None:
         now = time.perf_counter()
         self.seconds[stage] = round(now - self.last, 3)
         self.last = now
+        try:
+            pages = int(open("/proc/self/statm").read().split()[1])
+            self.memory[stage] = round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+        except (OSError, ValueError, IndexError):
+            pass

@@ -154,16 +154,20 @@ JSONLD_TAIL = b"\n]}\n"
 
 
 def jsonld_piece(quads) -> bytes:
-    """Oxigraph's expanded JSON-LD of some quads, compacted with the project's prefixes
-    (ontology/context.jsonld): each named graph a block, each node one line (the C encoder: no indent)."""
-    blocks = []
-    for n in json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD)) if quads else []:
-        if set(n) == {"@id", "@graph"}:
-            nodes = ",\n".join(json.dumps(_compact_node(m), ensure_ascii=False) for m in n["@graph"])
-            blocks.append(f'{{"@id": {json.dumps(n["@id"], ensure_ascii=False)}, "@graph": [\n{nodes}\n]}}')
-        else:
-            blocks.append(json.dumps(_compact_node(n), ensure_ascii=False))
-    return ",\n".join(blocks).encode("utf-8")
+    """Oxigraph's expanded JSON-LD of some quads (a named graph per line) with the IRIs of the project's
+    prefixes (ontology/context.jsonld) written as compact IRIs — in keys, @id and @type, where JSON-LD expands
+    them back. Where a string value could start with such an IRI, each node is compacted on its own instead."""
+    data = ox.serialize(quads, format=ox.RdfFormat.JSON_LD)[1:-1] if quads else b""
+    if b'"@value":"http' in data:
+        data = ",".join(json.dumps(_compact_node(n), ensure_ascii=False, separators=(",", ":"))
+                        for n in json.loads(b"[" + data + b"]")).encode("utf-8")
+    else:
+        for iri, curie in _COMPACT:
+            data = data.replace(iri, curie)
+    return data.replace(b'},{"@id":', b'},\n{"@id":')  # a node per line (JSON strings escape their quotes)
+
+
+_COMPACT = [(f'"{ns}'.encode(), f'"{prefix}:'.encode()) for prefix, ns in PREFIXES.items()]
 
 
 def _jsonld(ordered: list) -> bytes:
