@@ -32,7 +32,8 @@ from .provenance import activity_triples
 from .records import Document
 from .resolve import resolve
 from .store import STORE_DIR, create_store, patch_store, store_counts
-from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
+from .units import (INLINE_BELOW, Context, Unit, can_fork, forked_pool, run_forked, run_units, summarise,
+                    unit_key, unit_triples)
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
 UNITS = ".units.pickle"  # in a generation: the Unit of every key in its .pieces.json
@@ -189,8 +190,23 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
         used.append((curation.name, hashlib.sha256(curation.read_bytes()).hexdigest(), curation.stat().st_mtime))
     activity, prov = activity_triples(minter, used, graphs)
     prov += reuse_triples(minter, ctx.docs, ctx.res, ctx.texts, activity)
-    prov += passage_triples(minter, ctx.docs, ctx.res, ctx.texts, activity)
+    prov += passage_triples(minter, ctx.docs, ctx.res, ctx.texts, activity,
+                            sentences_of={u.source: u.sentences for u in units if u.sentences})
     out[pg] = prov
+    return out, notes
+
+
+def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None):
+    """The links and provenance graphs serialised and validated: ([(Pieces, results)], notes)."""
+    extra, notes = global_graphs(ctx, units, used, links, curation)
+    out = []
+    for g, triples in sorted(extra.items()):
+        results = []
+        if ctx.engine:
+            from .validate import validate_quads
+            results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
+                                     parallel=1).results
+        out.append((graph_pieces(triples, g), results))
     return out, notes
 
 
@@ -301,6 +317,8 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
     minter = Minter(base_iri(base))
     memo = Memo(out / ".cache", minter.base)
     docs = parse_all(sources, memo, progress)
+    for src in sources:
+        src.data = b""  # parsed: the documents carry their sha256
     clock.mark("parse")
     texts = {s.path.name: s.text for s in sources}
     if any(d.errors for d in docs):
@@ -357,18 +375,15 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
             progress("map", n, len(order))
     built.reused = len(reusable)
     clock.mark("units")
-    extra, built.notes = global_graphs(ctx, units, used, links, curation)
+    made, built.notes = run_forked(lambda: _global_pieces(ctx, units, used, links, curation),
+                                   large=len(units) >= INLINE_BELOW)
     results = [r for u in units for r in u.results]
-    for g, triples in sorted(extra.items()):
-        pieces = graph_pieces(triples, g)
+    for pieces, found in made:
         writer.add("graph " + hashlib.sha256(pieces.nq).hexdigest(), pieces)
         added.append(pieces.nq)
-        if ctx.engine:
-            from .validate import validate_quads
-            results += validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
-                                      parallel=1).results
-        if g != minter.provenance_graph:
-            built.graphs[links.name] = g
+        results += found
+        if pieces.graph != str(minter.provenance_graph):
+            built.graphs[links.name] = URIRef(pieces.graph)
     removed = [writer.old_nquads(k) for k in writer.old.entries if k not in writer.index.entries] if patch else []
     writer.close()
     (gen / UNITS).write_bytes(pickle.dumps({u.key: u for u in units}, protocol=pickle.HIGHEST_PROTOCOL))

@@ -132,7 +132,7 @@ def passage_triples(minter: Minter, docs: list[Document], res, texts: dict[str, 
     pairs = {(r.a, r.b): r.similarity for r in find_sentence_reuse(items)}
     for i, j, score in _paraphrases(docs, res, items, by_block, by_source):
         pairs.setdefault((min(i, j), max(i, j)), score)
-    out, iris = [], {}
+    out, iris, best = [], {}, {}
     for (i, j), score in sorted(pairs.items()):
         for k in (i, j):
             key = (items[k].source, spans[k])
@@ -140,6 +140,9 @@ def passage_triples(minter: Minter, docs: list[Document], res, texts: dict[str, 
                 iris[key], triples = span_triples(minter, key[0], texts[key[0]], *key[1])
                 out += triples
         a, b = iris[items[i].source, spans[i]], iris[items[j].source, spans[j]]
+        if a != b:  # two sentences located at the same span (same first and last words) are one passage
+            best[a, b] = max(score, best.get((a, b), 0.0))
+    for (a, b), score in best.items():
         iri = minter._iri("hergebruik/" + hashlib.sha1(f"{a} {b}".encode()).hexdigest()[:16])
         out += _passage_reuse(iri, a, b, score, activity)
     return out

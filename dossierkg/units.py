@@ -19,6 +19,7 @@ from rdflib import URIRef
 from .links import organisation_triples
 from .mapping import map_document
 from .namespace import DCTERMS, PROV
+from .passages import document_sentences
 from .pieces import Pieces, graph_pieces
 from .policy import legal_triples
 
@@ -54,6 +55,7 @@ class Unit:
     derivations: dict = field(default_factory=dict)  # resource with an identifier -> what it derives from
     known: list = field(default_factory=list)  # curated entities among this graph's subjects
     results: list = field(default_factory=list)  # validation.Result of this graph
+    sentences: list = field(default_factory=list)  # passages.document_sentences of the document
 
 
 def unit_key(salt: str, doc, context: str, ctx: Context) -> str:
@@ -96,7 +98,9 @@ def _run_batch(batch: list[tuple[int, str]]) -> list[tuple[Unit, Pieces]]:
         graph = ctx.minter.graph(doc.source)
         triples = unit_triples(doc, ctx)
         pieces = graph_pieces(triples, graph)
-        made.append((summarise(key, doc.source, graph, triples, ctx.curated, pieces.triples), pieces))
+        unit = summarise(key, doc.source, graph, triples, ctx.curated, pieces.triples)
+        unit.sentences = document_sentences(doc, ctx.texts[doc.source])
+        made.append((unit, pieces))
         quads += [(s, p, o, graph) for s, p, o in triples]
     if ctx.engine:
         from .validate import validate_quads
@@ -141,3 +145,24 @@ def run_units(ctx: Context, work: list[tuple[int, str]], workers: int | None = N
                 yield from made
     finally:
         _CTX = None
+
+
+_JOB = None  # the job of run_forked, inherited by its worker
+
+
+def _call_job(_):
+    return _JOB()
+
+
+def run_forked(job, large: bool):
+    """job() in a forked process when `large` (what it allocates is returned to the system when the process
+    ends, and the result comes back pickled), else here."""
+    global _JOB
+    if not (large and can_fork(2, 2)):
+        return job()
+    _JOB = job
+    try:
+        with forked_pool(1) as pool:
+            return pool.apply(_call_job, (None,))
+    finally:
+        _JOB = None
