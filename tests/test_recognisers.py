@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from dossierkg.parse import parse_bytes
+
 from dossierkg.parse import layout, parse_bytes, parse_file
 from dossierkg.parse.citations import describe, parliamentary_reference
 from dossierkg.parse.clean import join_lines
@@ -139,6 +141,15 @@ def test_question_document_with_bare_numbers():
     assert [q.numbers for q in doc.questions] == [(1,), (2,), (3,)]
     assert doc.questions[0].footnotes == (1,) and doc.questions[0].text.endswith("NEDS NIDV 2024?")
     assert doc.footnotes[0].url == "https://www.nidv.eu/neds/exposanten"
+
+
+@pytest.mark.parametrize("case", ["2024Z19041", "2023Z20012", "2022Z19999"])
+def test_case_numbers_are_not_read_as_a_year_with_a_footnote_marker(case):
+    """'2024Z19041' holds '1904' + '1', which looks like a year with marker 1 glued on; a year is never glued
+    to a letter before it."""
+    text = (ROOT / "tests/fixtures/layouts/kv-bare-numbers.txt").read_text(encoding="utf-8")
+    doc = parse_bytes(text.replace("2024Z17972", case, 1).encode(), "kv.txt")
+    assert doc.identifiers == (case,) and [f.number for f in doc.footnotes] == [1]
 
 
 @pytest.mark.parametrize("label", ["VRAAG 1", "Vraag 1:", "Vraag 1.", "vraag 1"])
