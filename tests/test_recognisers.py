@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-
 from dossierkg.parse import layout, parse_bytes, parse_file
 from dossierkg.parse.citations import describe, parliamentary_reference
 from dossierkg.parse.clean import join_lines
