@@ -9,12 +9,14 @@ import os
 import pickle
 import shutil
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from .curation import load_instruments
@@ -31,8 +33,8 @@ from .policy import instrument_triples
 from .provenance import activity_triples
 from .records import Document
 from .resolve import resolve
-from .store import STORE_DIR, create_store, patch_store, store_counts
-from .units import (INLINE_BELOW, Context, Unit, can_fork, forked_pool, run_forked, run_units, summarise,
+from .store import STORE_DIR, load, patch_store, store_counts
+from .units import (INLINE_BELOW, Context, Unit, can_fork, forked, forked_pool, run_units, summarise,
                     unit_key, unit_triples)
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
@@ -375,9 +377,15 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
             progress("map", n, len(order))
     built.reused = len(reusable)
     clock.mark("units")
-    made, built.notes = run_forked(lambda: _global_pieces(ctx, units, used, links, curation),
-                                   large=len(units) >= INLINE_BELOW)
+    writer.flush()
+    documents_end = writer.files["nq"].tell()
     results = [r for u in units for r in u.results]
+    store = None
+    with forked(lambda: _global_pieces(ctx, units, used, links, curation), large=len(units) >= INLINE_BELOW) as wait:
+        if not patch:  # the document graphs load while the links and provenance graphs are made
+            store = ox.Store(str(gen / STORE_DIR))
+            load(store, gen / OUTPUTS["nq"], limit=documents_end)
+        made, built.notes = wait()
     for pieces, found in made:
         writer.add("graph " + hashlib.sha256(pieces.nq).hexdigest(), pieces)
         added.append(pieces.nq)
@@ -397,14 +405,19 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     (gen / Writer.UNION).unlink()
     if patch:
         patch_store(previous / STORE_DIR, gen / STORE_DIR, b"".join(removed), b"".join(added))
+        turtle(union, gen / OUTPUTS["ttl"])
     else:
-        create_store(gen / STORE_DIR, gen / OUTPUTS["nq"], union)
-    clock.mark("store")
-    turtle(union, gen / OUTPUTS["ttl"])
+        load(store, b"".join(p.nq for p, _ in made))
+        loading = threading.Thread(target=load, args=(store, union, True))
+        loading.start()  # the default graph loads while the Turtle is written
+        turtle(union, gen / OUTPUTS["ttl"])
+        loading.join()
+        store.flush()
+        del store
     union.unlink()
+    clock.mark("store")
     classes, triples = store_counts(gen / STORE_DIR, str(DKG._NS))
     built.counts = (Counter(classes), triples)
-    clock.mark("turtle")
     if progress:
         progress("store", 1, 1)
 

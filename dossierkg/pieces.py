@@ -209,6 +209,10 @@ class Writer:
         fh.write(data)
         return [offset, len(data)]
 
+    def flush(self) -> None:
+        for fh in list(self.files.values()) + ([self.union] if self.union else []):
+            fh.flush()
+
     def close(self) -> None:
         self.files["jsonld"].write(JSONLD_TAIL)
         for fh in list(self.files.values()) + ([self.union] if self.union else []):

@@ -51,10 +51,9 @@ def create_store(path: Path, nquads: bytes | Path, union: bytes | Path | None = 
     holds about as much memory as it is given (one call with 6 M quads peaked at 1.7 GB; blocks of 128 MB at
     0.8 GB, and were faster)."""
     store = ox.Store(str(path))
-    for block in _blocks(nquads):
-        store.bulk_load(block, format=ox.RdfFormat.N_QUADS)
-    for block in _blocks(union) if union is not None else ():
-        store.bulk_load(block, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    load(store, nquads)
+    if union is not None:
+        load(store, union, default_graph=True)
     store.flush()
     del store
     return path
@@ -63,7 +62,17 @@ def create_store(path: Path, nquads: bytes | Path, union: bytes | Path | None = 
 BLOCK = 128 << 20
 
 
-def _blocks(data: bytes | Path):
+def load(store: ox.Store, data: bytes | Path, default_graph: bool = False, limit: int | None = None) -> None:
+    """Bulk-load N-Quads (or, into the default graph, N-Triples) block by block; from a file, its first `limit`
+    bytes only if given. Oxigraph releases the GIL meanwhile: other threads run."""
+    for block in _blocks(data, limit):
+        if default_graph:
+            store.bulk_load(block, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        else:
+            store.bulk_load(block, format=ox.RdfFormat.N_QUADS)
+
+
+def _blocks(data: bytes | Path, limit: int | None = None):
     """Whole lines, about BLOCK bytes at a time."""
     if isinstance(data, bytes):
         start = 0
@@ -74,8 +83,9 @@ def _blocks(data: bytes | Path):
             start = end
         return
     with open(data, "rb") as fh:
-        rest = b""
-        while block := fh.read(BLOCK):
+        rest, left = b"", limit if limit is not None else float("inf")
+        while left > 0 and (block := fh.read(int(min(BLOCK, left)))):
+            left -= len(block)
             block = rest + block
             cut = block.rfind(b"\n") + 1
             rest = block[cut:]

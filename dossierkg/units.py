@@ -154,15 +154,19 @@ def _call_job(_):
     return _JOB()
 
 
-def run_forked(job, large: bool):
-    """job() in a forked process when `large` (what it allocates is returned to the system when the process
-    ends, and the result comes back pickled), else here."""
+@contextmanager
+def forked(job, large: bool):
+    """Start job() in a forked process when `large` (what it allocates is returned to the system when the
+    process ends; the result comes back pickled) and yield a function that waits for its result; when not
+    large, that function runs the job here."""
     global _JOB
     if not (large and can_fork(2, 2)):
-        return job()
+        yield job
+        return
     _JOB = job
     try:
         with forked_pool(1) as pool:
-            return pool.apply(_call_job, (None,))
+            pending = pool.apply_async(_call_job, (None,))
+            yield pending.get
     finally:
         _JOB = None
