@@ -10,6 +10,7 @@ from pathlib import Path
 from .export import PREFIXES
 from .parse.decode import decode
 from .provenance import line_of
+from .store import query_with
 
 LABEL = re.compile(r"^(?P<id>\S+)\s+(?P<kind>vraag|antwoord|question|answer)\s+(?P<n>\d+)$", re.I)
 P = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items()) + "\n"
@@ -89,14 +90,12 @@ def explain(store, target: str, dossier: Path) -> Explanation:
     import pyoxigraph as ox
     iri = resolve_target(store, target)
     node = ox.NamedNode(iri)
-    types = sorted({curie(r["t"].value) for r in store.query(P + "SELECT ?r ?t WHERE { ?r a ?t }",
-                                                              substitutions={ox.Variable("r"): node})})
+    types = sorted({curie(r["t"].value) for r in query_with(store, P + "SELECT ?r ?t WHERE { ?r a ?t }", r=node)})
     if not types:
         raise ExplainError(f"no resource {iri} in the build")
     ex = Explanation(iri, types)
     seen = set()
-    for r in store.query(P + "SELECT ?r ?p ?o ?g WHERE { GRAPH ?g { ?r ?p ?o } } ORDER BY ?g ?p ?o",
-                         substitutions={ox.Variable("r"): node}):
+    for r in query_with(store, P + "SELECT ?r ?p ?o ?g WHERE { GRAPH ?g { ?r ?p ?o } } ORDER BY ?g ?p ?o", r=node):
         fact = (curie(r["p"].value), curie(r["o"].value) if isinstance(r["o"], ox.NamedNode) else r["o"].value,
                 r["g"].value.rsplit("/", 1)[-1])
         if fact not in seen:
@@ -112,7 +111,7 @@ def explain(store, target: str, dossier: Path) -> Explanation:
       ?span oa:hasSource/dcterms:identifier ?name ; oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end .
     } ORDER BY ?via ?name ?start"""
     texts: dict[str, str] = {}
-    for r in store.query(spans, substitutions={ox.Variable("r"): node}):
+    for r in query_with(store, spans, r=node):
         name, start, end = r["name"].value, int(r["start"].value), int(r["end"].value)
         if name not in texts:
             path = dossier / name

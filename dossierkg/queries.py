@@ -8,8 +8,8 @@ A query file starts with a comment header:
     # param: min decimal 0.8  Lowest similarity to report
 
 A parameter `name` is the SPARQL variable `?param_name`. Parameters are bound, never formatted into the
-query text: locally through Oxigraph's substitutions, remotely as a VALUES block of N-Triples terms placed
-at the start of the query's WHERE clause.
+query text: as a VALUES block of N-Triples terms placed at the start of the query's WHERE clause (locally too:
+Oxigraph plans with VALUES, while substitutions only filter the finished plan).
 """
 
 from __future__ import annotations
@@ -134,22 +134,18 @@ def with_values(text: str, bound: dict[str, object]) -> str:
     return text[:m.end()] + "\n  " + block + "\n" + text[m.end():]
 
 
-def _to_ox(term):
-    from .export import to_ox
-    return to_ox(term)
-
-
 def run_local(store, text: str, bound: dict[str, object]) -> Results:
-    """Run on the embedded Oxigraph store (union of the named graphs as default graph), parameters substituted;
+    """Run on the embedded Oxigraph store (union of the named graphs as default graph), parameters in a VALUES
+    block;
     or on the in-memory rdflib Dataset (`--store memory`), parameters through initBindings."""
     import pyoxigraph as ox
 
     if not isinstance(store, ox.Store):
         from .store import memory_select
         return memory_select(store, text, bound)
-    subs = {ox.Variable(f"param_{k}"): _to_ox(v) for k, v in bound.items()}
-    try:
-        solutions = store.query(text, substitutions=subs or None)
+    try:  # a VALUES block, not substitutions: Oxigraph plans with it (questions-citing at 10,000 documents: 2 ms,
+        # against 1.2 s when the value is substituted into the finished plan)
+        solutions = store.query(with_values(text, bound))
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     return Results.from_oxigraph(solutions)

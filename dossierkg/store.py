@@ -129,6 +129,17 @@ def store_counts(path: Path, namespace: str) -> tuple[dict[str, int], int]:
     return classes, total
 
 
+def query_with(store: ox.Store, text: str, **terms):
+    """store.query with variables bound by a VALUES block at the start of the WHERE clause (Oxigraph terms,
+    written as N-Triples terms). Oxigraph plans with values given this way; given as substitutions, they only
+    filter the finished plan, which scans (1.2 s against 2 ms for a citation lookup at 10,000 documents)."""
+    if terms:
+        m = re.search(r"\bWHERE\s*\{", text, re.I)
+        block = "".join(f"VALUES ?{name} {{ {term} }} " for name, term in sorted(terms.items()))
+        text = text[:m.end()] + " " + block + text[m.end():]
+    return store.query(text)
+
+
 def open_store(out: Path, read_only: bool = True) -> ox.Store:
     path = out / STORE_DIR
     if not path.exists():

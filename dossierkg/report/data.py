@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from .. import queries
 from .passages import PREFIXES as SPAN_PREFIXES
 from .passages import Passage, Passages
+from ..store import query_with
 
 ANSWER_TERM_DAYS = 21  # three weeks; the default of `kg query late-without-notice`
 
@@ -156,8 +157,7 @@ def html_id(prefix: str, text: str) -> str:
 
 
 def _select(store: ox.Store, text: str, **bound) -> list[dict[str, str | None]]:
-    subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bound.items()}
-    res = store.query(PREFIXES + text, substitutions=subs or None)
+    res = query_with(store, PREFIXES + text, **{k: ox.NamedNode(v) for k, v in bound.items()})
     names = [v.value for v in res.variables]
     return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in res]
 

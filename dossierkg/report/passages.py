@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..parse.decode import UnreadableInput, decode
+from ..store import query_with
 
 CONTEXT_CHARS = 200  # characters of context before and after a span
 
@@ -73,7 +74,7 @@ class Passages:
 
     def of(self, resource: str) -> list[Passage]:
         """The passages a resource was derived from (prov:wasDerivedFrom), in file and offset order."""
-        rows = self.store.query(DERIVED, substitutions={ox.Variable("resource"): ox.NamedNode(resource)})
+        rows = query_with(self.store, DERIVED, resource=ox.NamedNode(resource))
         found = [self.span(row["span"].value) for row in rows if isinstance(row["span"], ox.NamedNode)]
         return sorted({p.key: p for p in found if p}.values(), key=lambda p: (p.file, p.start, p.end))
 
@@ -86,7 +87,7 @@ class Passages:
     def _read(self, iri: str) -> Passage | None:
         rows = sorted(((r["file"].value, int(r["start"].value), int(r["end"].value),
                         int(r["line"].value) if r["line"] is not None else None, r["exact"].value)
-                       for r in self.store.query(SPAN, substitutions={ox.Variable("span"): ox.NamedNode(iri)})),
+                       for r in query_with(self.store, SPAN, span=ox.NamedNode(iri))),
                       key=lambda r: (r[0], r[1], r[2], r[3] or 0, r[4]))
         if not rows:
             return None

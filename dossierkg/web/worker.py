@@ -105,15 +105,14 @@ class Worker:
         return reply
 
     def canned(self, job: dict) -> dict:
-        from ..queries import QueryError, _to_ox, bindings, get
+        from ..queries import QueryError, bindings, get, with_values
 
         try:
             q = get(job["name"])
             bound = bindings(q, job.get("params") or {})
         except QueryError as exc:
             raise Refused(404 if "no query named" in str(exc) else 400, str(exc)) from None
-        subs = {ox.Variable(f"param_{k}"): _to_ox(v) for k, v in bound.items()}
-        result = self.store.query(q.text, substitutions=subs or None)
+        result = self.store.query(with_values(q.text, bound))  # planned with the values (queries.run_local)
         return self.write(result, job, drop=("param_",))
 
     def write(self, result, job: dict, drop: tuple[str, ...]) -> dict:
