@@ -311,3 +311,31 @@ def test_jsonld_with_a_remote_context_is_refused_without_network(tmp_path, ctx):
     bad.write_text(json.dumps({"@context": ctx, "@id": "http://example.org/x", "name": "x"}))
     result = CliRunner().invoke(kg.cli, ["validate", str(bad)])
     assert result.exit_code == 3 and "remote JSON-LD context" in result.output
+
+
+def test_the_files_a_build_writes_hold_what_it_built(tmp_path):
+    """dossier.nq, .trig and .jsonld are assembled from each graph's pieces and dossier.ttl from the sorted
+    union: each reads back as exactly the quads (or, Turtle, the triples) of the graphs built in memory."""
+    from dossierkg.build import build
+    build(DOSSIER, tmp_path, validate=False)
+    in_memory = build_graph(read_sources(DOSSIER), curation=DOSSIER / "instruments.json", links=DOSSIER / "links.csv")
+    expected = set(in_memory.quads)
+    for name in ("dossier.nq", "dossier.trig", "dossier.jsonld"):
+        assert set(load_quads(tmp_path / name)) == expected, name
+    union = {(s, p, o) for s, p, o, _ in load_quads(tmp_path / "dossier.ttl")}
+    assert union == {(s, p, o) for s, p, o, _ in expected}
+
+
+@pytest.mark.parametrize("value", ["gewoon", "https://schema.org/ als tekst"])
+def test_jsonld_pieces_read_back_whichever_way_they_were_compacted(value):
+    """IRIs are compacted in the bytes unless a string value starts with an IRI (then node by node)."""
+    import pyoxigraph as ox
+    from dossierkg.export import JSONLD_HEAD, JSONLD_TAIL, jsonld_piece
+    g, s = ox.NamedNode(ID + "graaf/x"), ox.NamedNode(ID + "x")
+    quads = [ox.Quad(s, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(DKG.Question)), g),
+             ox.Quad(s, ox.NamedNode(str(DCTERMS.title)), ox.Literal(value), g),
+             ox.Quad(s, ox.NamedNode("https://schema.org/url"), ox.NamedNode("https://schema.org/x"), g)]
+    data = JSONLD_HEAD + jsonld_piece(quads) + JSONLD_TAIL
+    assert b'"dkg:Question"' in data and b'"schema:url"' in data
+    back = {(str(s), str(p), str(o)) for s, p, o, _ in parse_back(data, "jsonld").quads()}
+    assert back == {(q.subject.value, q.predicate.value, q.object.value) for q in quads}
