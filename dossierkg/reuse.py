@@ -8,9 +8,9 @@ share a shingle are compared (not all pairs).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import combinations
 
 SHINGLE = 3
 MINIMUM = 0.5  # pairs below this are not recorded
@@ -34,7 +34,7 @@ def find_reuse(blocks: dict[tuple[str, int], tuple[str, str]], minimum: float = 
     keys = list(blocks)
     sets = [shingles(text) for _, text in blocks.values()]
     out = []
-    for (i, j), n in _shared(sets).items():
+    for i, j, n in _shared(sets):
         score = n / min(len(sets[i]), len(sets[j]))
         if score >= minimum and blocks[keys[i]][0] != blocks[keys[j]][0]:
             a, b = sorted((keys[i], keys[j]))
@@ -42,18 +42,25 @@ def find_reuse(blocks: dict[tuple[str, int], tuple[str, str]], minimum: float = 
     return sorted(out, key=lambda r: (-r.similarity, r.a, r.b))
 
 
-def _shared(sets: list[set], most: int = 50) -> Counter:
-    """(i, j) -> how many shingles sets i < j share, through an inverted index of the shingles. A shingle of
-    more than `most` sets is not counted: boilerplate shared by many blocks says nothing about reuse."""
+def _shared(sets: list[set], most: int = 50):
+    """(i, j, n) for sets i < j that share n shingles, through an inverted index of the shingles, one set i at
+    a time (memory for one set's candidates, not for every pair at once: tens of millions at 10,000
+    documents). A shingle of more than `most` sets is not counted: boilerplate shared by many blocks says
+    nothing about reuse."""
     index: dict[tuple, list[int]] = defaultdict(list)
     for i, sh in enumerate(sets):
         for s in sh:
-            index[s].append(i)
-    shared: Counter = Counter()
-    for ids in index.values():
-        if 1 < len(ids) <= most:
-            shared.update(combinations(ids, 2))
-    return shared
+            index[s].append(i)  # ascending
+    postings = {s: ids for s, ids in index.items() if 1 < len(ids) <= most}
+    del index
+    for i, sh in enumerate(sets):
+        later: Counter = Counter()
+        for s in sh:
+            ids = postings.get(s)
+            if ids is not None and ids[-1] > i:
+                later.update(ids[bisect_right(ids, i):])
+        for j, n in later.items():
+            yield i, j, n
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,7 @@ def find_sentence_reuse(items: list[Sentence], minimum: float = 0.6, min_shared:
     """Near-duplicate sentences across documents, found through an inverted index of their 3-shingles."""
     sets = [shingles(s.text) for s in items]
     out = []
-    for (a, b), n in _shared(sets).items():
+    for a, b, n in _shared(sets):
         if n >= min_shared and items[a].group != items[b].group:
             score = n / min(len(sets[a]), len(sets[b]))
             if score >= minimum:

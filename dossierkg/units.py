@@ -119,12 +119,14 @@ def can_fork(items: int, at_least: int) -> bool:
 
 
 @contextmanager
-def forked_pool(workers: int | None = None):
+def forked_pool(workers: int | None = None, tasks_per_worker: int | None = None):
     """A pool of forked workers (one per core, at most 8) that inherit this process's objects. The objects
-    are frozen first (gc.freeze): the collector never scans them in the workers, so their pages stay shared."""
+    are frozen first (gc.freeze): the collector never scans them in the workers, so their pages stay shared.
+    With `tasks_per_worker`, a worker is replaced after that many tasks (what it freed goes back to the system)."""
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers or min(os.cpu_count() or 1, 8)) as pool:
+        with multiprocessing.get_context("fork").Pool(workers or min(os.cpu_count() or 1, 8),
+                                                       maxtasksperchild=tasks_per_worker) as pool:
             yield pool
     finally:
         gc.unfreeze()
@@ -140,7 +142,7 @@ def run_units(ctx: Context, work: list[tuple[int, str]], workers: int | None = N
             for batch in batches:
                 yield from _run_batch(batch)
             return
-        with forked_pool(workers) as pool:
+        with forked_pool(workers, tasks_per_worker=8) as pool:
             for made in pool.imap(_run_batch, batches):
                 yield from made
     finally:
