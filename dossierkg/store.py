@@ -105,12 +105,13 @@ def patch_store(previous: Path, path: Path, removed: bytes, added: bytes) -> Pat
         store.clear_graph(graph)
     store.load(added, format=ox.RdfFormat.N_QUADS)
     default = ox.DefaultGraph()
-    for q in gone:
+    new = {ox.Quad(q.subject, q.predicate, q.object, default) for q in ox.parse(added, format=ox.RdfFormat.N_QUADS)}
+    for q in {ox.Quad(q.subject, q.predicate, q.object, default) for q in gone} - new:  # a graph rebuilt
+        # mostly restates what it stated: only the triples it no longer states are looked up in the others
         if not any(isinstance(o.graph_name, ox.NamedNode)
                    for o in store.quads_for_pattern(q.subject, q.predicate, q.object, None)):
-            store.remove(ox.Quad(q.subject, q.predicate, q.object, default))
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, default)
-                 for q in ox.parse(added, format=ox.RdfFormat.N_QUADS))
+            store.remove(q)
+    store.extend(new)
     store.flush()
     del store
     return path
