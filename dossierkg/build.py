@@ -34,8 +34,7 @@ from .provenance import activity_triples
 from .records import Document
 from .resolve import resolve
 from .store import STORE_DIR, load, patch_store, store_counts
-from .units import (INLINE_BELOW, Context, Unit, can_fork, forked, forked_pool, run_units, summarise,
-                    unit_key, unit_triples)
+from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
 UNITS = ".units.pickle"  # in a generation: the Unit of every key in its .pieces.json
@@ -380,12 +379,13 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     writer.flush()
     documents_end = writer.files["nq"].tell()
     results = [r for u in units for r in u.results]
-    store = None
-    with forked(lambda: _global_pieces(ctx, units, used, links, curation), large=len(units) >= INLINE_BELOW) as wait:
-        if not patch:  # the document graphs load while the links and provenance graphs are made
-            store = ox.Store(str(gen / STORE_DIR))
-            load(store, gen / OUTPUTS["nq"], limit=documents_end)
-        made, built.notes = wait()
+    store = None if patch else ox.Store(str(gen / STORE_DIR))
+    loading = threading.Thread(target=load, args=(store, gen / OUTPUTS["nq"], False, documents_end))
+    if store is not None:
+        loading.start()  # the document graphs load (GIL released) while the links and provenance graphs are made
+    made, built.notes = _global_pieces(ctx, units, used, links, curation)
+    if store is not None:
+        loading.join()
     for pieces, found in made:
         writer.add("graph " + hashlib.sha256(pieces.nq).hexdigest(), pieces)
         added.append(pieces.nq)

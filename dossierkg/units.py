@@ -147,28 +147,3 @@ def run_units(ctx: Context, work: list[tuple[int, str]], workers: int | None = N
                 yield from made
     finally:
         _CTX = None
-
-
-_JOB = None  # the job of run_forked, inherited by its worker
-
-
-def _call_job(_):
-    return _JOB()
-
-
-@contextmanager
-def forked(job, large: bool):
-    """Start job() in a forked process when `large` (what it allocates is returned to the system when the
-    process ends; the result comes back pickled) and yield a function that waits for its result; when not
-    large, that function runs the job here."""
-    global _JOB
-    if not (large and can_fork(2, 2)):
-        yield job
-        return
-    _JOB = job
-    try:
-        with forked_pool(1) as pool:
-            pending = pool.apply_async(_call_job, (None,))
-            yield pending.get
-    finally:
-        _JOB = None
