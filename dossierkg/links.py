@@ -163,24 +163,31 @@ def _any_organisation(organisations: tuple) -> re.Pattern:
     return re.compile("|".join(f"(?P<o{k}>{org.pattern.pattern})" for k, org in enumerate(organisations)))
 
 
+ENTITY_QUERY = """
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <https://schema.org/>
+PREFIX dkg: <https://w3id.org/dossier-kg/def#>
+SELECT DISTINCT ?kind ?entity ?label WHERE {
+  VALUES (?class ?kind) { (foaf:Person "person") (dkg:Party "party") (org:FormalOrganization "organisation")
+                          (schema:NewsMediaOrganization "news outlet") }
+  ?entity a ?class .
+  FILTER NOT EXISTS { ?entity a dkg:Party . FILTER (?class != dkg:Party) }
+  FILTER (!STRSTARTS(STR(?entity), "https://identifier.overheid.nl/tooi/id/"))
+  OPTIONAL { ?entity foaf:name ?name } OPTIONAL { ?entity skos:prefLabel ?pref } OPTIONAL { ?entity schema:name ?sname }
+  BIND (COALESCE(?name, ?pref, ?sname, STR(?entity)) AS ?label)
+} ORDER BY ?kind ?label"""
+"""Persons, parties, organisations and news outlets with a readable label (TOOI organisations left out: their
+IRI is already the official one)."""
+
+UNLINKED = """
+  FILTER NOT EXISTS { ?entity <http://www.w3.org/2002/07/owl#sameAs>|skos:exactMatch|skos:closeMatch|<http://www.w3.org/2000/01/rdf-schema#seeAlso> ?target }"""
+
+
 def missing_links(store) -> list[dict]:
     """Persons, parties and organisations in the store without any link (owl:sameAs, skos:*Match, rdfs:seeAlso)."""
-    query = """
-    PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-    PREFIX org: <http://www.w3.org/ns/org#>
-    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-    PREFIX schema: <https://schema.org/>
-    PREFIX dkg: <https://w3id.org/dossier-kg/def#>
-    SELECT DISTINCT ?kind ?entity ?label WHERE {
-      VALUES (?class ?kind) { (foaf:Person "person") (dkg:Party "party") (org:FormalOrganization "organisation")
-                              (schema:NewsMediaOrganization "news outlet") }
-      ?entity a ?class .
-      FILTER NOT EXISTS { ?entity a dkg:Party . FILTER (?class != dkg:Party) }
-      FILTER NOT EXISTS { ?entity <http://www.w3.org/2002/07/owl#sameAs>|skos:exactMatch|skos:closeMatch|<http://www.w3.org/2000/01/rdf-schema#seeAlso> ?target }
-      FILTER (!STRSTARTS(STR(?entity), "https://identifier.overheid.nl/tooi/id/"))
-      OPTIONAL { ?entity foaf:name ?name } OPTIONAL { ?entity skos:prefLabel ?pref } OPTIONAL { ?entity schema:name ?sname }
-      BIND (COALESCE(?name, ?pref, ?sname, STR(?entity)) AS ?label)
-    } ORDER BY ?kind ?label"""
+    query = ENTITY_QUERY.replace("\n  FILTER (!STRSTARTS", UNLINKED + "\n  FILTER (!STRSTARTS", 1)
     return [{k: str(row[k].value) for k in ("kind", "entity", "label")} for row in store.query(query)]
 
 

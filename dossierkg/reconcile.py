@@ -44,7 +44,7 @@ from typing import Callable
 
 from rdflib import Literal, URIRef
 
-from .links import RELATIONS, read_links
+from .links import ENTITY_QUERY, RELATIONS, read_links
 from .namespace import DEFAULT_BASE
 
 WD = "http://www.wikidata.org/entity/"
@@ -129,22 +129,6 @@ class Entity:
     def wikidata(self) -> list[str]:
         return [t for _, t in self.links if t.startswith(WD)]
 
-
-ENTITY_QUERY = """
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <https://schema.org/>
-PREFIX dkg: <https://w3id.org/dossier-kg/def#>
-SELECT DISTINCT ?kind ?entity ?label WHERE {
-  VALUES (?class ?kind) { (foaf:Person "person") (dkg:Party "party") (org:FormalOrganization "organisation")
-                          (schema:NewsMediaOrganization "news outlet") }
-  ?entity a ?class .
-  FILTER NOT EXISTS { ?entity a dkg:Party . FILTER (?class != dkg:Party) }
-  FILTER (!STRSTARTS(STR(?entity), "https://identifier.overheid.nl/tooi/id/"))
-  OPTIONAL { ?entity foaf:name ?name } OPTIONAL { ?entity skos:prefLabel ?pref } OPTIONAL { ?entity schema:name ?sname }
-  BIND (COALESCE(?name, ?pref, ?sname, STR(?entity)) AS ?label)
-} ORDER BY ?kind ?label"""
 
 LINK_QUERY = """
 SELECT ?entity ?relation ?target WHERE {
