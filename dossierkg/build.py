@@ -4,6 +4,7 @@ the store is loaded in bulk — or, after a small change, copied from the previo
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -383,7 +384,11 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     loading = threading.Thread(target=load, args=(store, gen / OUTPUTS["nq"], False, documents_end))
     if store is not None:
         loading.start()  # the document graphs load (GIL released) while the links and provenance graphs are made
-    made, built.notes = _global_pieces(ctx, units, used, links, curation)
+    gc.freeze()  # what exists now is never scanned again by the collector while the global step allocates
+    try:
+        made, built.notes = _global_pieces(ctx, units, used, links, curation)
+    finally:
+        gc.unfreeze()
     if store is not None:
         loading.join()
     for pieces, found in made:
