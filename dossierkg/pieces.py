@@ -92,37 +92,30 @@ def sort_unique(path: Path) -> Path:
 
 def turtle(ntriples: Path, target: Path) -> None:
     """Turtle of an N-Triples file, in its order, serialised by Oxigraph as it reads."""
+    head = trig_head()
     with open(target, "wb") as out:
+        out.write(head)
         ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
                       for q in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)),
-                     _PrefixesSorted(out), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+                     _AfterHead(out, len(head)), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         out.flush()
         os.fsync(out.fileno())
 
 
-class _PrefixesSorted:
-    """A binary file that gets its leading @prefix lines sorted (Oxigraph writes them in hash order)."""
+class _AfterHead:
+    """A binary file that drops the first `skip` bytes written to it: Oxigraph's @prefix lines, which come in
+    hash order and have already been written sorted (trig_head: the same lines, so the same length)."""
 
-    def __init__(self, raw):
-        self.raw, self.head = raw, b""
+    def __init__(self, raw, skip: int):
+        self.raw, self.skip = raw, skip
 
     def write(self, data: bytes) -> int:
-        if self.head is None:
-            return self.raw.write(data)
-        self.head += data
-        lines = self.head.split(b"\n")
-        n = 0
-        while n < len(lines) - 1 and lines[n].startswith(b"@prefix "):
-            n += 1
-        if n < len(lines) - 1 or not lines[n].startswith(b"@prefix"[:len(lines[n])]):
-            self.raw.write(b"".join(sorted(line + b"\n" for line in lines[:n])) + b"\n".join(lines[n:]))
-            self.head = None
+        cut = min(self.skip, len(data))
+        self.skip -= cut
+        self.raw.write(data[cut:])
         return len(data)
 
     def flush(self) -> None:
-        if self.head:
-            self.raw.write(self.head)
-            self.head = None
         self.raw.flush()
 
 
