@@ -11,7 +11,6 @@ import os
 import shutil
 import tempfile
 import uuid
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -118,37 +117,6 @@ def context() -> dict:
     return json.loads((ONTOLOGY / "context.jsonld").read_text(encoding="utf-8"))
 
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-@lru_cache(maxsize=4096)
-def _curie(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and iri[len(ns):] and "/" not in iri[len(ns):] and "#" not in iri[len(ns):]:
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
-def _compact_node(node: dict) -> dict:
-    out: dict = {}
-    for key, values in node.items():
-        if key == "@id":
-            out["@id"] = values
-        elif key == "@graph":
-            out["@graph"] = [_compact_node(n) for n in values]
-        elif key == _RDF_TYPE:
-            out["@type"] = [_curie(v["@id"]) for v in values]
-        else:
-            compacted = []
-            for v in values:
-                v = dict(v)
-                if "@type" in v:
-                    v["@type"] = _curie(v["@type"])
-                compacted.append(v)
-            out[_curie(key)] = compacted
-    return out
-
-
 JSONLD_HEAD = b'{"@context": "context.jsonld", "@graph": [\n'
 JSONLD_TAIL = b"\n]}\n"
 
@@ -156,15 +124,13 @@ JSONLD_TAIL = b"\n]}\n"
 def jsonld_piece(quads) -> bytes:
     """Oxigraph's expanded JSON-LD of some quads (a named graph per line) with the IRIs of the project's
     prefixes (ontology/context.jsonld) written as compact IRIs — in keys, @id and @type, where JSON-LD expands
-    them back. Where a string value could start with such an IRI, each node is compacted on its own instead."""
+    them back, and not in string values: their opening quotes, and the escaped quotes inside them, are masked
+    with a NUL while the IRIs are replaced (JSON writes NUL as \\u0000, so a raw one is never in the data)."""
     data = ox.serialize(quads, format=ox.RdfFormat.JSON_LD)[1:-1] if quads else b""
-    if b'"@value":"http' in data:
-        data = ",".join(json.dumps(_compact_node(n), ensure_ascii=False, separators=(",", ":"))
-                        for n in json.loads(b"[" + data + b"]")).encode("utf-8")
-    else:
-        for iri, curie in _COMPACT:
-            data = data.replace(iri, curie)
-    return data.replace(b'},{"@id":', b'},\n{"@id":')  # a node per line (JSON strings escape their quotes)
+    data = data.replace(b'"@value":"', b'"@value":"\0').replace(b'\\"', b'\\"\0')
+    for iri, curie in _COMPACT:
+        data = data.replace(iri, curie)
+    return data.replace(b"\0", b"").replace(b'},{"@id":', b'},\n{"@id":')  # a node per line
 
 
 _COMPACT = [(f'"{ns}'.encode(), f'"{prefix}:'.encode()) for prefix, ns in PREFIXES.items()]

@@ -326,9 +326,10 @@ def test_the_files_a_build_writes_hold_what_it_built(tmp_path):
     assert union == {(s, p, o) for s, p, o, _ in expected}
 
 
-@pytest.mark.parametrize("value", ["gewoon", "https://schema.org/ als tekst"])
-def test_jsonld_pieces_read_back_whichever_way_they_were_compacted(value):
-    """IRIs are compacted in the bytes unless a string value starts with an IRI (then node by node)."""
+@pytest.mark.parametrize("value", ["gewoon", "https://schema.org/ als tekst", 'zie "http://purl.org/dc/terms/x"',
+                                   'eindigt op \\', '\\"https://schema.org/"'])
+def test_jsonld_pieces_read_back_with_iris_compacted_outside_string_values(value):
+    """IRIs are compacted in the bytes; a string value keeps the IRIs it contains, wherever they stand."""
     import pyoxigraph as ox
     from dossierkg.export import JSONLD_HEAD, JSONLD_TAIL, jsonld_piece
     g, s = ox.NamedNode(ID + "graaf/x"), ox.NamedNode(ID + "x")
