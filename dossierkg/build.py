@@ -10,9 +10,9 @@ import os
 import pickle
 import shutil
 import tempfile
-import threading
 import time
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -34,7 +34,7 @@ from .policy import instrument_triples
 from .provenance import activity_triples
 from .records import Document
 from .resolve import resolve
-from .store import STORE_DIR, load, patch_store, store_counts
+from .store import STORE_DIR, Loading, patch_store, store_counts
 from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
@@ -359,67 +359,56 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     work = [(i, keys[i]) for i in order if keys[i] not in reusable]
     patch = (previous is not None and (previous / STORE_DIR).is_dir()
              and len(work) <= PATCH_AT_MOST * max(1, len(order)))
-    writer = Writer(gen, previous)
-    units: list[Unit] = []
-    added: list[bytes] = []
-    made = run_units(ctx, work)
-    for n, i in enumerate(order, 1):
-        if keys[i] in reusable:
-            writer.copy(keys[i])
-            units.append(old_units[keys[i]])
-        else:
-            unit, pieces = next(made)
-            writer.add(unit.key, pieces)
-            units.append(unit)
-            if patch:
-                added.append(pieces.nq)
-        if progress:
-            progress("map", n, len(order))
-    built.reused = len(reusable)
-    clock.mark("units")
-    writer.flush()
-    documents_end = writer.files["nq"].tell()
-    results = [r for u in units for r in u.results]
     store = None if patch else ox.Store(str(gen / STORE_DIR))
-    loading = threading.Thread(target=load, args=(store, gen / OUTPUTS["nq"], False, documents_end))
+    with Loading(store) if store is not None else nullcontext() as loading:  # loads what is written, meanwhile
+        writer = Writer(gen, previous, loading=loading)
+        units: list[Unit] = []
+        added: list[bytes] = []
+        made = run_units(ctx, work)
+        for n, i in enumerate(order, 1):
+            if keys[i] in reusable:
+                writer.copy(keys[i])
+                units.append(old_units[keys[i]])
+            else:
+                unit, pieces = next(made)
+                writer.add(unit.key, pieces)
+                units.append(unit)
+                if patch:
+                    added.append(pieces.nq)
+            if progress:
+                progress("map", n, len(order))
+        built.reused = len(reusable)
+        clock.mark("units")
+        results = [r for u in units for r in u.results]
+        gc.freeze()  # what exists now is never scanned again by the collector while the global step allocates
+        try:
+            made, built.notes = _global_pieces(ctx, units, used, links, curation)
+        finally:
+            gc.unfreeze()
+        for pieces, found in made:
+            writer.add("graph " + hashlib.sha256(pieces.nq).hexdigest(), pieces)
+            added.append(pieces.nq)
+            results += found
+            if pieces.graph != str(minter.provenance_graph):
+                built.graphs[links.name] = URIRef(pieces.graph)
+        removed = [writer.old_nquads(k) for k in writer.old.entries if k not in writer.index.entries] if patch else []
+        writer.close()
+        (gen / UNITS).write_bytes(pickle.dumps({u.key: u for u in units}, protocol=pickle.HIGHEST_PROTOCOL))
+        if ctx.engine:
+            from .validate import Report
+            built.report = Report(not any(r.severity not in ("Warning", "Info") for r in results), results)
+        clock.mark("global")
+        if progress:
+            progress("write", 1, 2)
+        union = sort_unique(gen / Writer.UNION)  # each triple of the named graphs once, for dossier.ttl
+        if patch:
+            patch_store(previous / STORE_DIR, gen / STORE_DIR, b"".join(removed), b"".join(added))
+        turtle(union, gen / OUTPUTS["ttl"])  # while the store still loads
+        union.unlink()
     if store is not None:
-        loading.start()  # the document graphs load (GIL released) while the links and provenance graphs are made
-    gc.freeze()  # what exists now is never scanned again by the collector while the global step allocates
-    try:
-        made, built.notes = _global_pieces(ctx, units, used, links, curation)
-    finally:
-        gc.unfreeze()
-    if store is not None:
-        loading.join()
-    for pieces, found in made:
-        writer.add("graph " + hashlib.sha256(pieces.nq).hexdigest(), pieces)
-        added.append(pieces.nq)
-        results += found
-        if pieces.graph != str(minter.provenance_graph):
-            built.graphs[links.name] = URIRef(pieces.graph)
-    removed = [writer.old_nquads(k) for k in writer.old.entries if k not in writer.index.entries] if patch else []
-    writer.close()
-    (gen / UNITS).write_bytes(pickle.dumps({u.key: u for u in units}, protocol=pickle.HIGHEST_PROTOCOL))
-    if ctx.engine:
-        from .validate import Report
-        built.report = Report(not any(r.severity not in ("Warning", "Info") for r in results), results)
-    clock.mark("global")
-    if progress:
-        progress("write", 1, 2)
-    union = sort_unique(gen / Writer.UNION)  # the default graph: each triple of the named graphs once
-    (gen / Writer.UNION).unlink()
-    if patch:
-        patch_store(previous / STORE_DIR, gen / STORE_DIR, b"".join(removed), b"".join(added))
-        turtle(union, gen / OUTPUTS["ttl"])
-    else:
-        load(store, b"".join(p.nq for p, _ in made))
-        loading = threading.Thread(target=load, args=(store, union, True))
-        loading.start()  # the default graph loads while the Turtle is written
-        turtle(union, gen / OUTPUTS["ttl"])
-        loading.join()
         store.flush()
         del store
-    union.unlink()
+    (gen / Writer.UNION).unlink()
     clock.mark("store")
     classes, triples = store_counts(gen / STORE_DIR, str(DKG._NS))
     built.counts = (Counter(classes), triples)

@@ -27,17 +27,16 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 @dataclass
 class Pieces:
-    """One graph serialised: its lines as N-Triples (sorted, distinct) and its piece of each file."""
+    """One graph serialised: its piece of each file (N-Quads: its lines, sorted and distinct)."""
 
     graph: str
-    nt: bytes
     nq: bytes
     trig: bytes
     jsonld: bytes
 
     @property
     def triples(self) -> int:
-        return self.nt.count(b"\n")
+        return self.nq.count(b"\n")
 
 
 def graph_pieces(triples, graph) -> Pieces:
@@ -50,7 +49,12 @@ def graph_pieces(triples, graph) -> Pieces:
     quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     trig = trig[trig.index(name.encode()):] if quads else b""
-    return Pieces(str(graph), nt, nq, trig, jsonld_piece(quads))
+    return Pieces(str(graph), nq, trig, jsonld_piece(quads))
+
+
+def ntriples(nq: bytes, graph: str) -> bytes:
+    """The N-Triples lines of one graph's N-Quads piece."""
+    return nq.replace(f" <{graph}> .\n".encode(), b" .\n")
 
 
 _ESCAPES = {c: f"\\u{c:04X}" for c in list(range(0x20)) + [0x7F]}
@@ -145,12 +149,17 @@ class Index:
 
 class Writer:
     """Appends pieces to the files of a new generation, in the order given, and indexes them; with `union`,
-    also every graph's triples to .union.nt (the store's default graph)."""
+    also every graph's triples to .union.nt (the store's default graph). With `loading` (store.Loading), what
+    is written is handed to it for the store, a block at a time: N-Quads, and the union into the default
+    graph (a triple stated in many graphs is stored once)."""
 
     UNION = ".union.nt"
+    BLOCK = 48 << 20  # bytes of N-Quads written before they are handed on
 
-    def __init__(self, folder: Path, previous: Path | None = None, union: bool = True):
+    def __init__(self, folder: Path, previous: Path | None = None, union: bool = True, loading=None):
         self.folder = folder
+        self.loading = loading
+        self.handed = {"nq": 0, "union": 0}
         self.files = {fmt: open(folder / name, "wb") for fmt, name in FILES.items()}
         self.union = open(folder / self.UNION, "wb") if union else None
         self.old = Index.read(previous)
@@ -166,8 +175,9 @@ class Writer:
         for fmt in FILES:
             entry[fmt] = self._append(fmt, getattr(pieces, fmt))
         if self.union:
-            self.union.write(pieces.nt)
+            self.union.write(ntriples(pieces.nq, pieces.graph))
         self.index.entries[key] = entry
+        self._hand_on()
 
     def copy(self, key: str) -> None:
         """The pieces of `key` copied from the previous generation's files."""
@@ -177,8 +187,9 @@ class Writer:
             data = self._old(key, fmt)
             entry[fmt] = self._append(fmt, data)
             if fmt == "nq" and self.union:
-                self.union.write(data.replace(f" <{old['graph']}> .\n".encode(), b" .\n"))
+                self.union.write(ntriples(data, old["graph"]))
         self.index.entries[key] = entry
+        self._hand_on()
 
     def old_nquads(self, key: str) -> bytes:
         return self._old(key, "nq")
@@ -202,11 +213,23 @@ class Writer:
         fh.write(data)
         return [offset, len(data)]
 
+    def _hand_on(self, rest: bool = False) -> None:
+        """Hand what was written since last time to `loading`: once a block is full, or with `rest`, all."""
+        nq = self.files["nq"]
+        if self.loading is None or (not rest and nq.tell() - self.handed["nq"] < self.BLOCK):
+            return
+        self.flush()
+        for name, fh, default_graph in (("nq", nq, False), ("union", self.union, True)):
+            if fh is not None and fh.tell() > self.handed[name]:
+                self.loading.add(Path(fh.name), self.handed[name], fh.tell(), default_graph)
+                self.handed[name] = fh.tell()
+
     def flush(self) -> None:
         for fh in list(self.files.values()) + ([self.union] if self.union else []):
             fh.flush()
 
     def close(self) -> None:
+        self._hand_on(rest=True)
         self.files["jsonld"].write(JSONLD_TAIL)
         for fh in list(self.files.values()) + ([self.union] if self.union else []):
             fh.flush()

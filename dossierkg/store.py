@@ -17,8 +17,10 @@ from __future__ import annotations
 import ast
 import http.client
 import json
+import queue
 import re
 import socket
+import threading
 import urllib.error
 import urllib.parse
 import warnings
@@ -61,28 +63,29 @@ def create_store(path: Path, nquads: bytes | Path, union: bytes | Path | None = 
 BLOCK = 48 << 20  # 6 M quads: 38 s and 0.3 GB at most; one call: 45 s and 1.7 GB
 
 
-def load(store: ox.Store, data: bytes | Path, default_graph: bool = False, limit: int | None = None) -> None:
-    """Bulk-load N-Quads (or, into the default graph, N-Triples) block by block; from a file, its first `limit`
-    bytes only if given. Oxigraph releases the GIL meanwhile: other threads run."""
-    for block in _blocks(data, limit):
+def load(store: ox.Store, data: bytes | Path, default_graph: bool = False, start: int = 0,
+         end: int | None = None) -> None:
+    """Bulk-load N-Quads (or, into the default graph, N-Triples) block by block; from a file, the bytes from
+    `start` to `end` only if given (whole lines). Oxigraph releases the GIL meanwhile: other threads run."""
+    for block in _blocks(data, start, end):
         if default_graph:
             store.bulk_load(block, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
         else:
             store.bulk_load(block, format=ox.RdfFormat.N_QUADS)
 
 
-def _blocks(data: bytes | Path, limit: int | None = None):
+def _blocks(data: bytes | Path, start: int = 0, end: int | None = None):
     """Whole lines, about BLOCK bytes at a time."""
     if isinstance(data, bytes):
-        start = 0
         while start < len(data):
-            end = data.rfind(b"\n", start, start + BLOCK) + 1 if len(data) - start > BLOCK else len(data)
-            end = end if end > start else len(data)
-            yield data[start:end]
-            start = end
+            stop = data.rfind(b"\n", start, start + BLOCK) + 1 if len(data) - start > BLOCK else len(data)
+            stop = stop if stop > start else len(data)
+            yield data[start:stop]
+            start = stop
         return
     with open(data, "rb") as fh:
-        rest, left = b"", limit if limit is not None else float("inf")
+        fh.seek(start)
+        rest, left = b"", end - start if end is not None else float("inf")
         while left > 0 and (block := fh.read(int(min(BLOCK, left)))):
             left -= len(block)
             block = rest + block
@@ -92,6 +95,42 @@ def _blocks(data: bytes | Path, limit: int | None = None):
                 yield block[:cut]
         if rest:
             yield rest
+
+
+class Loading:
+    """Bulk loads into a store, one after another in a thread of their own (Oxigraph releases the GIL), of
+    ranges of files given while they are being written. A context: leaving it waits for every load and
+    raises what failed; leaving it on an error drops the loads not started."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.tasks: queue.Queue = queue.Queue()
+        self.error: BaseException | None = None
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, name="store-loading", daemon=True)
+        self.thread.start()
+
+    def add(self, path: Path, start: int, end: int, default_graph: bool = False) -> None:
+        self.tasks.put((path, start, end, default_graph))
+
+    def _run(self) -> None:
+        while (task := self.tasks.get()) is not None:
+            if self.error is None and not self.stopped:
+                path, start, end, default_graph = task
+                try:
+                    load(self.store, path, default_graph, start, end)
+                except BaseException as exc:  # noqa: BLE001 - raised again by finish()
+                    self.error = exc
+
+    def __enter__(self) -> "Loading":
+        return self
+
+    def __exit__(self, kind, value, trace) -> None:
+        self.stopped = kind is not None
+        self.tasks.put(None)
+        self.thread.join()
+        if kind is None and self.error is not None:
+            raise self.error
 
 
 def patch_store(previous: Path, path: Path, removed: bytes, added: bytes) -> Path:
