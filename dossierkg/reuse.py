@@ -8,9 +8,10 @@ share a shingle are compared (not all pairs).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 SHINGLE = 3
 MINIMUM = 0.5  # pairs below this are not recorded
@@ -25,45 +26,85 @@ class Reuse:
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[tuple[str, ...]]:
+    """The word k-shingles of a text as tuples of words (the plain form: `shingle_sets` makes them compact)."""
     words = _WORD.findall(text.lower())
     return set(zip(*(words[i:] for i in range(k))))
+
+
+class Shingler:
+    """Word 3-shingles as one int each: every word gets an id (in the order first met), and a shingle packs its
+    three ids into `width` bits each. The packing is exact (no hashing): two shingles are one int only when
+    they are the same three words. A text's shingles are an array of distinct ints (8 bytes each; a set of
+    word tuples takes some 300). Raises OverflowError when a word id reaches 2**width."""
+
+    def __init__(self, width: int = 21):
+        self.ids: dict[str, int] = {}
+        self.width, self.limit = width, 1 << width
+        self.compact = 3 * width <= 63  # fits array('q')
+
+    def __call__(self, text: str):
+        ids, w = self.ids, self.width
+        words = _WORD.findall(text.lower())
+        known = list(map(ids.get, words))
+        if None in known:  # a new word
+            known = [ids.setdefault(word, len(ids)) for word in words]
+            if len(ids) > self.limit:
+                raise OverflowError(f"more than 2**{w} distinct words")
+        packed = {(a << 2 * w) | (b << w) | c for a, b, c in zip(known, known[1:], known[2:])}
+        return array("q", packed) if self.compact else tuple(packed)
+
+
+def shingle_sets(texts, width: int = 21) -> list:
+    """The 3-shingles of each text (`Shingler`, one word id per word across all texts): an array of ints per
+    text. With more than 2**21 distinct words, made again with 64-bit ids (tuples of Python ints)."""
+    try:
+        shingler = Shingler(width)
+        return [shingler(t) for t in texts]
+    except OverflowError:
+        shingler = Shingler(64)
+        return [shingler(t) for t in texts]
 
 
 def find_reuse(blocks: dict[tuple[str, int], tuple[str, str]], minimum: float = MINIMUM) -> list[Reuse]:
     """blocks: key -> (group, text); pairs within one group (one answer set) are not compared."""
     keys = list(blocks)
-    sets = [shingles(text) for _, text in blocks.values()]
+    groups = [group for group, _ in blocks.values()]
     out = []
-    for i, j, n in _shared(sets):
-        score = n / min(len(sets[i]), len(sets[j]))
-        if score >= minimum and blocks[keys[i]][0] != blocks[keys[j]][0]:
+    for i, j, score in _shared(shingle_sets([text for _, text in blocks.values()]), minimum):
+        if groups[i] != groups[j]:
             a, b = sorted((keys[i], keys[j]))
             out.append(Reuse(a, b, round(score, 3)))
     return sorted(out, key=lambda r: (-r.similarity, r.a, r.b))
 
 
-def _shared(sets: list[set], most: int = 50):
-    """(i, j, n) for sets i < j that share n shingles, through an inverted index of the shingles, one set i at
-    a time (memory for one set's candidates, not for every pair at once: tens of millions at 10,000
-    documents). A shingle of more than `most` sets is not counted: boilerplate shared by many blocks says
-    nothing about reuse."""
-    index: dict[tuple, list[int]] = defaultdict(list)
-    for i, sh in enumerate(sets):
-        for s in sh:
-            index[s].append(i)  # ascending
-    postings = {s: ids for s, ids in index.items() if 1 < len(ids) <= most}
-    del index
-    for i, sh in enumerate(sets):
-        later: Counter = Counter()
-        for s in sh:
-            ids = postings.get(s)
-            if ids is not None and ids[-1] > i:
-                later.update(ids[bisect_right(ids, i):])
-        for j, n in later.items():
-            yield i, j, n
+def _shared(sets: list, minimum: float, least: int = 1, most: int = 50):
+    """(i, j, score) for sets i < j that share n >= least shingles, with score = n / min(|i|, |j|) >= minimum,
+    through an inverted index of the shingles. A shingle of more than `most` sets is not counted: boilerplate
+    shared by many blocks says nothing about reuse; nor is one of a single set. The shingles are counted first
+    (in C), so only those of 2 to `most` sets get a postings list; then the sets are taken in order, each
+    one's shared shingles giving it the earlier sets of their postings before it is added to them (memory for
+    one set's candidates, not for every pair at once: tens of millions at 10,000 documents)."""
+    counts = Counter(chain.from_iterable(sets))
+    postings: dict = {s: [] for s, n in counts.items() if 1 < n <= most}
+    del counts
+    keys = postings.keys()
+    sizes = list(map(len, sets))
+    for j, sh in enumerate(sets):
+        earlier: list[int] = []
+        for s in keys & sh:  # a set: the shingles of j with a postings list
+            ids = postings[s]
+            earlier += ids
+            ids.append(j)
+        if len(earlier) >= least:
+            size = sizes[j]
+            for i, n in Counter(earlier).items():
+                if n >= least:
+                    score = n / min(sizes[i], size)
+                    if score >= minimum:
+                        yield i, j, score
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     source: str
     group: str  # the document it belongs to: sentences of one document are not compared
@@ -84,13 +125,12 @@ class SentenceReuse:
     similarity: float
 
 
-def find_sentence_reuse(items: list[Sentence], minimum: float = 0.6, min_shared: int = 4) -> list[SentenceReuse]:
-    """Near-duplicate sentences across documents, found through an inverted index of their 3-shingles."""
-    sets = [shingles(s.text) for s in items]
-    out = []
-    for a, b, n in _shared(sets):
-        if n >= min_shared and items[a].group != items[b].group:
-            score = n / min(len(sets[a]), len(sets[b]))
-            if score >= minimum:
-                out.append(SentenceReuse(a, b, round(score, 3)))
+def find_sentence_reuse(items: list[Sentence], minimum: float = 0.6, min_shared: int = 4,
+                        sets: list | None = None) -> list[SentenceReuse]:
+    """Near-duplicate sentences across documents, found through an inverted index of their 3-shingles.
+    sets: the items' `shingle_sets`, when made beforehand."""
+    if sets is None:
+        sets = shingle_sets([s.text for s in items])
+    out = [SentenceReuse(a, b, round(score, 3)) for a, b, score in _shared(sets, minimum, least=min_shared)
+           if items[a].group != items[b].group]
     return sorted(out, key=lambda r: (-r.similarity, r.a, r.b))

@@ -2,6 +2,7 @@
 them; span triples built without rdflib's checks, the same as built with them."""
 
 import random
+from collections import Counter
 
 import pytest
 from rdflib import Literal, URIRef
@@ -14,7 +15,7 @@ from dossierkg.passages import Squeezed, document_sentences, passage_triples
 from dossierkg.paths import DOSSIER, ROOT
 from dossierkg.provenance import line_of, span_triples
 from dossierkg.resolve import _flexible, resolve
-from dossierkg.reuse import sentences
+from dossierkg.reuse import _shared, sentences, shingle_sets, shingles
 
 CORPUS = sorted(DOSSIER.glob("*.txt")) + sorted((ROOT / "tests/fixtures/dev-corpus").glob("*.txt"))
 
@@ -100,6 +101,44 @@ def test_precomputed_sentences_give_the_same_triples(parsed):
     triples = passage_triples(minter, docs, res, texts, minter.activity("x"))
     assert triples
     assert set(passage_triples(minter, docs, res, texts, minter.activity("x"), sentences_of=given)) == set(triples)
+
+
+def shared_reference(texts, minimum, least, most=50):
+    """_shared the plain way: sets of word tuples, every pair compared."""
+    sets = [shingles(t) for t in texts]
+    counts = Counter(s for sh in sets for s in sh)
+    out = []
+    for j in range(len(sets)):
+        for i in range(j):
+            n = sum(1 for s in sets[i] & sets[j] if 1 < counts[s] <= most)
+            if n and n >= least and n / min(len(sets[i]), len(sets[j])) >= minimum:
+                out.append((i, j, n / min(len(sets[i]), len(sets[j]))))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("width", [21, 2])  # 2: more than 2**2 words, so made again with 64-bit word ids
+def test_packed_shingles_give_the_pairs_of_word_tuples(width):
+    rng = random.Random(3)
+    words = ["de", "minister", "van", "Financiën", "heeft", "dat", "niet", "gezegd", "ç", "42"]
+    common = "het kabinet deelt deze mening niet"  # in more than 50 texts: not counted
+    texts = []
+    for _ in range(200):
+        if texts and rng.random() < 0.3:  # an earlier text with a word changed
+            copy = texts[rng.randrange(len(texts))].split()
+            k = rng.randrange(len(copy) + 1)
+            texts.append(" ".join(copy[:k] + [rng.choice(words)] + copy[k + 1:]))
+        else:
+            texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(0, 14)))
+                         + (f" {common}" if rng.random() < 0.4 else ""))
+    sets = shingle_sets(texts, width)
+    assert [len(s) for s in sets] == [len(shingles(t)) for t in texts]
+    assert len(set().union(*sets)) == len(set().union(*map(shingles, texts)))  # one int per distinct shingle
+    assert isinstance(sets[0], tuple) == (width == 2)
+    for minimum, least, most in [(0.0, 1, 50), (0.5, 1, 50), (0.6, 4, 50), (0.0, 1, 1000)]:
+        expected = shared_reference(texts, minimum, least, most)
+        assert expected
+        assert sorted(_shared(sets, minimum, least, most)) == expected
+    assert shared_reference(texts, 0.0, 1, 1000) != shared_reference(texts, 0.0, 1)  # the common words count
 
 
 @pytest.mark.parametrize("base", ["https://w3id.org/dossier-kg/id/", "http://example.org/kg#"])
