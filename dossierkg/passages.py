@@ -19,7 +19,7 @@ from .namespace import DKG, PROV, RDF, XSD
 from .provenance import span_triples
 from .records import Document
 from .resolve import _flexible
-from .reuse import Sentence, find_reuse, find_sentence_reuse, sentences, shingles
+from .reuse import Sentence, find_reuse, find_sentence_reuse, sentences, shingle_sets
 
 
 def reuse_triples(minter: Minter, docs: list[Document], res, texts: dict[str, str], activity) -> list[tuple]:
@@ -129,8 +129,9 @@ def passage_triples(minter: Minter, docs: list[Document], res, texts: dict[str, 
             by_source.setdefault(doc.source, []).append(len(items))
             items.append(Sentence(doc.source, group, where, sentence))
             spans.append(span)
-    pairs = {(r.a, r.b): r.similarity for r in find_sentence_reuse(items)}
-    for i, j, score in _paraphrases(docs, res, items, by_block, by_source):
+    sets = shingle_sets([s.text for s in items])  # for both: one word id per word
+    pairs = {(r.a, r.b): r.similarity for r in find_sentence_reuse(items, sets=sets)}
+    for i, j, score in _paraphrases(docs, res, by_block, by_source, sets):
         pairs.setdefault((min(i, j), max(i, j)), score)
     out, iris, best = [], {}, {}
     for (i, j), score in sorted(pairs.items()):
@@ -164,19 +165,12 @@ def _decimal(score: float) -> Literal:
     return Literal(f"{score:.3f}", datatype=XSD.decimal)
 
 
-def _paraphrases(docs: list[Document], res, items: list[Sentence], by_block: dict[tuple[str, str], list[int]],
-                 by_source: dict[str, list[int]]):
+def _paraphrases(docs: list[Document], res, by_block: dict[tuple[str, str], list[int]],
+                 by_source: dict[str, list[int]], sets: list):
     """(i, j, overlap >= 0.3) for each sentence i of a block citing a dossier document and the sentence j of
-    that document its shingles overlap most (the last such j on a tie)."""
+    that document its shingles overlap most (the last such j on a tie). sets: the sentences' shingle_sets."""
     ids_of = {v: k for k, v in res.document_id.items()}
-    sets: dict[int, set] = {}
-    index: dict[str, dict[tuple, list[int]]] = {}  # cited source -> shingle -> its sentences
-
-    def shingled(k: int) -> set:
-        if k not in sets:
-            sets[k] = shingles(items[k].text)
-        return sets[k]
-
+    index: dict[str, dict[int, list[int]]] = {}  # cited source -> shingle -> its sentences
     for doc in docs:
         for ref in doc.references:
             target = res.targets.get((doc.source, ref.span))
@@ -186,11 +180,11 @@ def _paraphrases(docs: list[Document], res, items: list[Sentence], by_block: dic
             if cited not in index:
                 index[cited] = defaultdict(list)
                 for j in by_source.get(cited, []):
-                    for s in shingled(j):
+                    for s in sets[j]:
                         index[cited][s].append(j)
             for i in by_block.get((doc.source, ref.in_), []):
                 shared: dict[int, int] = defaultdict(int)
-                for s in shingled(i):
+                for s in sets[i]:
                     for j in index[cited].get(s, ()):
                         shared[j] += 1
                 best = max(((n / min(len(sets[i]), len(sets[j])), j) for j, n in shared.items()), default=(0, None))
