@@ -1026,7 +1026,6 @@ def _letter_text(seed: int, c: Content, w: Writer) -> None:
 
 # ------------------------------------------------------------------------------------------------- rendering
 
-KEEP = "\x01"  # a space where a line must not break: the parser reads 'Vragen van … aan … over …' on one line
 _NO_BREAK_BEFORE = re.compile(r"^(?:\d|\x00|[Vv]ra(?:ag|gen)\b|[Aa]ntwoord|Mededeling|Nr\.|Zie\b)")
 
 
@@ -1045,7 +1044,7 @@ def wrap(text: str, width: int) -> list[str]:
             cur = token
     if cur:
         lines.append(cur)
-    return [line.replace(KEEP, " ") for line in lines]
+    return lines
 
 
 class Numbering:
@@ -1143,8 +1142,6 @@ def questions_header(c: Content, full: bool = False, lower: bool = False) -> str
     p = c.plan
     text = (f"Vragen van {submitters_text(p.members, full)} aan {addressees_text(p, lower)} over {c.title} "
             f"(ingezonden {dutch(p.submitted)}).")
-    for words in ("Vragen van ", " aan ", " over "):
-        text = text.replace(words, words.replace(" ", KEEP), 1)
     return text
 
 
@@ -1227,7 +1224,7 @@ def render_ah(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
     if not notice and p.ah_notice:
         y1, y2 = session(p.notice)
         nr_notice = p.ah_notice.rsplit("-", 1)[1]
-        second += f" Zie{KEEP}ook{KEEP}Aanhangsel Handelingen, vergaderjaar {y1}–{y2}, nr. {nr_notice}."
+        second += f" Zie ook Aanhangsel Handelingen, vergaderjaar {y1}–{y2}, nr. {nr_notice}."
     head += wrap(second, 78)
     lines: list[Line] = [Line(t) for t in head]
     lines[-1].para_end = True

@@ -15,13 +15,16 @@ from .labels import (ANSWER_RE, ANY_LABEL, BARE_ANSWER_RE, BARE_NUMBER_RE, NUMBE
 from .layout import analyse
 from .people import answerer, split_members, split_roles
 
+# The header sentences may break over lines anywhere, next to 'aan' and 'over' too: words are separated by \s+.
 QUESTIONS_HEADER = re.compile(
-    r"Vragen van (?P<who>.+?) aan (?P<to>.+?) over (?P<title>.+?)\s*\(ingezonden (?P<date>[^)]*)\)", re.S)
-ANSWER_HEADER = re.compile(r"(?P<what>Antwoord|Mededeling) van (?P<who>.+?)\s*\(ontvangen (?P<date>[^)]*)\)", re.S | re.I)
+    r"Vragen\s+van\s+(?P<who>.+?)\s+aan\s+(?P<to>.+?)\s+over\s+(?P<title>.+?)\s*\(ingezonden\s+(?P<date>[^)]*)\)", re.S)
+ANSWER_HEADER = re.compile(r"(?P<what>Antwoord|Mededeling)\s+van\s+(?P<who>.+?)\s*\(ontvangen\s+(?P<date>[^)]*)\)",
+                           re.S | re.I)
 NOTICE_SENTENCE = re.compile(
-    r"Op (?P<date>\d{1,2} \w+(?: \d{4}| jl\.)?) hebben (?P<who>.+?) schriftelijke vragen gesteld aan (?P<to>.+?)"
-    r" over (?P<title>.+?)(?:\.|$)", re.S)
-NOTICE_QUOTE = re.compile(r"vragen van (?P<who>.+?) (?:van uw Kamer )?aan (?P<to>.+?) over (?P<title>.+?)\s*\(ingezonden (?P<date>[^)]*)\)", re.S)
+    r"Op\s+(?P<date>\d{1,2}\s+\w+(?:\s+\d{4}|\s+jl\.)?)\s+hebben\s+(?P<who>.+?)\s+schriftelijke\s+vragen\s+gesteld"
+    r"\s+aan\s+(?P<to>.+?)\s+over\s+(?P<title>.+?)(?:\.|$)", re.S)
+NOTICE_QUOTE = re.compile(r"vragen\s+van\s+(?P<who>.+?)\s+(?:van\s+uw\s+Kamer\s+)?aan\s+(?P<to>.+?)\s+over\s+(?P<title>.+?)"
+                          r"\s*\(ingezonden\s+(?P<date>[^)]*)\)", re.S)
 MEDEDELING_RE = re.compile(r"^\s*(?:•\s*)?Mededeling(?:\s*[-–]\s*(?P<date>.+?))?\s*$")
 AANHANGSEL_NR = re.compile(r"^\s*(\d{1,5})\s*$")
 VERGADERJAAR = re.compile(r"Vergaderjaar (\d{4})\s*[–-]\s*(\d{4})")
@@ -160,7 +163,7 @@ def parse(text: str, source: str, sha256: str) -> Document:
     footnotes = build_footnotes(text, layout, raws)
     blocks = list(questions) + list(answers)
     references = find_references(text, raws, blocks, footnotes, answered or doc_date or submitted, problems)
-    for m in re.finditer(r"Zie ook (Aanhangsel\s?Handelingen,?\s?vergaderjaar[^.]*?nr\.\s?\d+)", text[:4000]):
+    for m in re.finditer(r"Zie\s+ook\s+(Aanhangsel\s*Handelingen,?\s*vergaderjaar[^.]*?nr\.\s*\d+)", text[:4000]):
         am = citations.AANHANGSEL_RE.search(m.group(1))
         if am:
             references.append(Reference(normalise(m.group(0)), (m.start(), m.end()), text.count("\n", 0, m.start()) + 1,
