@@ -1054,8 +1054,10 @@ class Numbering:
         self.c, self.keep = c, keep
         self.number: dict[int, int] = {}
         self.notes: list[tuple[int, str]] = []
+        self.where: dict[int, list[str]] = {}  # note number -> the blocks its markers stand in
 
-    def line(self, text: str) -> tuple[str, list[int]]:
+    def line(self, text: str, where: str | None = None) -> tuple[str, list[int]]:
+        """The text with its markers numbered; `where` is the block it belongs to ('question 3 en 4 en 5')."""
         found = []
 
         def sub(m: re.Match) -> str:
@@ -1066,12 +1068,23 @@ class Numbering:
                 self.number[k] = len(self.number) + 1
                 self.notes.append((self.number[k], self.c.notes[k]))
             found.append(self.number[k])
+            if where and where not in self.where.setdefault(self.number[k], []):
+                self.where[self.number[k]].append(where)
             return str(self.number[k])
 
         return MARKER.sub(sub, text), found
 
     def cited(self) -> set[str]:
         return {self.c.cites[k] for k in self.number if k in self.c.cites}
+
+    def marker_in(self) -> list[list[str]]:
+        """Per footnote, in number order, the blocks its markers stand in (as the parser names them)."""
+        return [self.where.get(n, []) for n, _ in self.notes]
+
+
+def block(kind: str, group: tuple[int, ...]) -> str:
+    """How the parser names a block: 'question 2', 'answer 3 en 4 en 5' (every number, a range expanded)."""
+    return f"{kind} {' en '.join(map(str, group))}"
 
 
 def text_cites(c: Content, paragraphs: list[str]) -> set[str]:
@@ -1162,12 +1175,13 @@ class Line:
     para_end: bool = False  # a page may break after this line
 
 
-def block_lines(numbering: Numbering, label: str | None, paragraphs: list[str], width: int) -> list[Line]:
-    """A label line, then the paragraphs wrapped, their footnote markers numbered."""
+def block_lines(numbering: Numbering, label: str | None, paragraphs: list[str], width: int,
+                where: str | None = None) -> list[Line]:
+    """A label line, then the paragraphs wrapped, their footnote markers numbered (standing in `where`)."""
     out = [Line(label, label=True)] if label else []
     for para in paragraphs:
         for raw in wrap(para, width):
-            text, found = numbering.line(raw)
+            text, found = numbering.line(raw, where)
             out.append(Line(text, found))
         out[-1].para_end = True
     return out
@@ -1232,10 +1246,11 @@ def render_ah(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
     answer_after = {g[-1]: g for g in c.agroups}  # an answer follows the last question it answers
     shown_answers = []
     for g in qgroups:
-        lines += block_lines(numbering, labels("question", g), [" ".join(c.questions[k - 1] for k in g)], 78)
+        lines += block_lines(numbering, labels("question", g), [" ".join(c.questions[k - 1] for k in g)], 78,
+                             block("question", g))
         if not notice and g[-1] in answer_after:
             a = answer_after[g[-1]]
-            lines += block_lines(numbering, labels("answer", a), c.answers[a], 78)
+            lines += block_lines(numbering, labels("answer", a), c.answers[a], 78, block("answer", a))
             shown_answers.append(a)
     if notice:
         text = notice_sentence(c, rng)
@@ -1261,7 +1276,7 @@ def render_ah(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
         cites.add(p.ah_notice)
     return text, dict(kind="postponement-notice" if notice else "written-questions-with-answers",
                       identifiers=identifiers, questions=qgroups, answers=[] if notice else shown_answers,
-                      cites=cites, footnotes=len(numbering.notes), date=d)
+                      cites=cites, footnotes=len(numbering.notes), marker_in=numbering.marker_in(), date=d)
 
 
 def render_old(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
@@ -1280,12 +1295,14 @@ def render_old(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
     answer_after = {g[-1]: g for g in c.agroups}
     shown = []
     for g in qgroups:
-        block = block_lines(numbering, labels("question", g), [" ".join(c.questions[k - 1] for k in g)], 74)
+        shown_block = block_lines(numbering, labels("question", g), [" ".join(c.questions[k - 1] for k in g)], 74,
+                                  block("question", g))
         if not questions_only and g[-1] in answer_after:
             a = answer_after[g[-1]]
-            block += [Line("")] + block_lines(numbering, labels("answer", a), c.answers[a], 74)
+            shown_block += [Line("")] + block_lines(numbering, labels("answer", a), c.answers[a], 74,
+                                                    block("answer", a))
             shown.append(a)
-        lines += block + [Line("")]
+        lines += shown_block + [Line("")]
     notes = dict(numbering.notes)
     out: list[str] = []
     page_notes: list[int] = []
@@ -1307,7 +1324,8 @@ def render_old(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
     cites = numbering.cited() | text_cites(c, [a for g in shown for a in c.answers[g]])
     return text, dict(kind="written-questions" if questions_only else "written-questions-with-answers",
                       identifiers=[], questions=qgroups, answers=shown, cites=cites,
-                      footnotes=len(numbering.notes), date=p.submitted if questions_only else p.answered)
+                      footnotes=len(numbering.notes), marker_in=numbering.marker_in(),
+                      date=p.submitted if questions_only else p.answered)
 
 
 def render_bare(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
@@ -1318,13 +1336,13 @@ def render_bare(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
     for k, q in enumerate(c.questions, 1):
         out.append(str(k))
         for t in wrap(q, 140):
-            out.append(numbering.line(t)[0])
+            out.append(numbering.line(t, block("question", (k,)))[0])
         out.append("")
     out += [f"{n} {t}" for n, t in numbering.notes]
     text = "\n".join(out) + "\n"
     return text, dict(kind="written-questions", identifiers=[p.zaak], questions=[(k,) for k in
                       range(1, len(c.questions) + 1)], answers=[], cites=numbering.cited(),
-                      footnotes=len(numbering.notes), date=p.submitted)
+                      footnotes=len(numbering.notes), marker_in=numbering.marker_in(), date=p.submitted)
 
 
 def render_word(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
@@ -1344,7 +1362,7 @@ def render_word(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
                       "van drie weken worden beantwoord. Ik zal de Kamer zo spoedig mogelijk de antwoorden op de "
                       "vragen doen toekomen."), "", ""]
         return "\n".join(out), dict(kind="postponement-notice", identifiers=[p.zaak], questions=[], answers=[],
-                                    cites=set(), footnotes=0, date=p.notice)
+                                    cites=set(), footnotes=0, marker_in=[], date=p.notice)
     numbering = Numbering(c, keep=p.word_style == "labels")
     out = [f"AH {nr}", "", zaak, "", f"{answerer_text(p, lower=True)} (ontvangen {dutch(p.answered)})", "", ""]
     answers = []
@@ -1359,10 +1377,11 @@ def render_word(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
     else:
         style = rng.choice(["op", "vragen"])
         for k, q in enumerate(c.questions, 1):
-            out += [f"Vraag {k}", numbering.line(q)[0], ""]
+            out += [f"Vraag {k}", numbering.line(q, block("question", (k,)))[0], ""]
             a = next((g for g in c.agroups if g[-1] == k), None)
             if a is not None:
-                out += [labels("answer", a, style)] + [numbering.line(x)[0] for x in c.answers[a]] + [""]
+                out += [labels("answer", a, style)] + [numbering.line(x, block("answer", a))[0]
+                                                      for x in c.answers[a]] + [""]
                 answers.append(a)
         questions = [(k,) for k in range(1, len(c.questions) + 1)]
         if numbering.notes:
@@ -1372,7 +1391,8 @@ def render_word(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
         text = re.sub(r"\?(\d{1,2})(?=\s)", r"?\1)", text)  # Word writes the marker as '1)'
     cites = numbering.cited() | text_cites(c, [x for g in answers for x in c.answers[g]])
     return text, dict(kind="written-questions-with-answers", identifiers=[p.zaak], questions=questions,
-                      answers=answers, cites=cites, footnotes=len(numbering.notes), date=p.answered)
+                      answers=answers, cites=cites, footnotes=len(numbering.notes),
+                      marker_in=numbering.marker_in(), date=p.answered)
 
 
 def render_openkamer(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
@@ -1382,7 +1402,7 @@ def render_openkamer(c: Content, shape: str, rng: random.Random) -> tuple[str, d
     m = p.members[0]
     title, name, portfolio, party = minister(p.topic, p.period)
     qnum = Numbering(c)
-    qtexts = {g: qnum.line(" ".join(c.questions[k - 1] for k in g))[0] for g in c.qgroups}
+    qtexts = {g: qnum.line(" ".join(c.questions[k - 1] for k in g), block("question", g))[0] for g in c.qgroups}
     days = (p.answered - p.submitted).days
     subject = c.title[len("het bericht «"):-1] if c.title.startswith("het bericht") else c.title
     subject = subject[0].upper() + subject[1:]
@@ -1407,7 +1427,8 @@ def render_openkamer(c: Content, shape: str, rng: random.Random) -> tuple[str, d
     text = "\n".join(out)
     cites = qnum.cited() | text_cites(c, [x for g in c.qgroups for x in c.answers[g]])
     return text, dict(kind="written-questions-with-answers", identifiers=[p.zaak, f"kv-tk-{p.zaak}", p.ah_answer],
-                      questions=c.qgroups, answers=answers, cites=cites, footnotes=len(qnum.notes), date=p.answered)
+                      questions=c.qgroups, answers=answers, cites=cites, footnotes=len(qnum.notes),
+                      marker_in=qnum.marker_in(), date=p.answered)
 
 
 def first_name(surname: str) -> str:
@@ -1428,8 +1449,8 @@ def render_letter(c: Content, shape: str, rng: random.Random) -> tuple[str, dict
             f"{rng.choice(['Den Haag', '’s-Gravenhage'])}, {dutch(p.submitted)}", ""]
     lines = [Line(t) for t in head]
     lines[-1].para_end = True
-    for para in c.paragraphs:
-        lines += block_lines(numbering, None, [para], 76)
+    for k, para in enumerate(c.paragraphs, 1):
+        lines += block_lines(numbering, None, [para], 76, f"section {k}")
         lines.append(Line(""))
     lines += [Line(f"De {role(title, portfolio)},"), Line(f"{first_name(name)[0]}. {name}")]
     ident = p.kst
@@ -1444,7 +1465,8 @@ def render_letter(c: Content, shape: str, rng: random.Random) -> tuple[str, dict
     text = "\n".join(paginate(lines, numbering, 46, 92, footer, " ")) + "\n"
     cites = numbering.cited() | text_cites(c, c.paragraphs)
     return text, dict(kind="letter", identifiers=[ident], questions=[], answers=[], cites=cites,
-                      footnotes=len(numbering.notes), date=p.submitted, sections=len(c.paragraphs))
+                      footnotes=len(numbering.notes), marker_in=numbering.marker_in(), date=p.submitted,
+                      sections=len(c.paragraphs))
 
 
 RENDER = {"ah-answer": render_ah, "ah-notice": render_ah, "ah-old": render_old, "kv-questions": render_old,
@@ -1485,7 +1507,8 @@ def document(seed: int, i: int, e: int, pos: int, shape: str) -> tuple[str, str,
 def expected(n: int, seed: int = SEED) -> list[dict]:
     """What the parser should read in each document of make_corpus(n, …, seed): file, shape, kind,
     identifiers, dates, question and answer numbers (with the questions each answer refers to), footnote
-    count and the identifiers each document cites (cites) — all of them documents of the corpus."""
+    count, the blocks each footnote's markers stand in (marker_in: 'question 3 en 4 en 5' for a block
+    'Vraag 3 t/m 5') and the identifiers each document cites (cites) — all of them documents of the corpus."""
     return [exp for _, _, exp in documents(n, seed)]
 
 

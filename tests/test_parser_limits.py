@@ -70,3 +70,46 @@ def test_aanhangsel_header_and_see_also_broken_over_lines():
                    "Zie ook Aanhangsel Handelingen,\n"):
         other = _parse(text.replace("Zie\nook Aanhangsel Handelingen, ", broken))
         assert [r.target for r in other.references if r.in_ == "header"] == ["ah-tk-20242025-528"], broken
+
+
+# --- footnotes and references in a block labelled with a range ('Vraag 2 t/m 4') -------------------------
+
+RANGE = """Vragen van het lid Boomsma (Nieuw Sociaal Contract) aan de Minister van Asiel en Migratie over het
+bericht «GGD-arts slaat alarm» (ingezonden 10 oktober 2024).
+Antwoord van Minister Faber-Van de Klashorst (Asiel en Migratie) (ontvangen 18 november 2024).
+Vraag 1
+Heeft u kennisgenomen van het artikel?1
+Antwoord 1
+Ja.
+Vraag 2 t/m 4
+Kunt u de brandbrief van de GGD-arts met de Kamer delen?2 Klopt het dat kinderen daar zijn afgevallen?
+Kunt u deze vragen één voor één beantwoorden?
+Antwoord 2 t/m 4
+Voor de beantwoording van de vragen verwijs ik u graag naar mijn brief van 4 november jl.
+3 waarin ik een reactie heb gegeven op de opvangsituatie in Assen.
+1 RTV Noord, 9 oktober 2024, «GGD-arts slaat alarm» (www.rtvnoord.nl/politiek/1221721/ggd-arts)
+2 GGD Drenthe, 8 oktober 2024, «Brandbrief» (https://www.ggddrenthe.nl/brandbrief)
+3 Kamerstukken II 2024/25, 19 637, nr. 3308
+Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel 1
+"""
+
+
+def test_footnotes_and_references_of_a_range_block_belong_to_every_number(tmp_path):
+    doc = _parse(RANGE)
+    assert [(q.numbers, q.footnotes) for q in doc.questions] == [((1,), (1,)), ((2, 3, 4), (2,))]
+    assert [(a.numbers, a.footnotes) for a in doc.answers] == [((1,), ()), ((2, 3, 4), (3,))]
+    assert [f.markers_in for f in doc.footnotes] == [("question 1",), ("question 2 en 3 en 4",),
+                                                     ("answer 2 en 3 en 4",)]
+    letter = next(r for r in doc.references if "brief" in r.text)
+    assert (letter.in_, letter.target) == ("answer 2 en 3 en 4", "kst-19637-3308")
+    assert not doc.warnings
+
+    from dossierkg.build import build_graph, read_sources
+    from dossierkg.namespace import CITO, DCTERMS
+    (tmp_path / "range.txt").write_text(RANGE, encoding="utf-8")
+    graph = build_graph(read_sources(tmp_path))
+    citing = {str(s).rsplit("/", 1)[-1]: str(o).rsplit("/", 2)[-2:] for s, p, o, g in graph.quads
+              if p == CITO.hasCitingEntity and "/voetnoot/" in str(s)}
+    assert citing == {"1": ["vraag", "1"], "2": ["vraag", "2-3-4"], "3": ["antwoord", "2-3-4"]}
+    answer = next(str(s) for s, p, o, g in graph.quads if p == DCTERMS.references and str(o).endswith("kst-19637-3308"))
+    assert answer.endswith("/antwoord/2-3-4")

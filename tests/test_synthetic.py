@@ -64,6 +64,7 @@ def test_every_document_is_read_as_generated(corpus):
         assert (doc.submitted, doc.answered) == (exp["submitted"], exp["answered"]), where + "dates"
         assert list(doc.postponements) == exp["postponements"], where + "postponements"
         assert len(doc.footnotes) == exp["footnotes"], where + "footnotes"
+        assert [list(f.markers_in) for f in doc.footnotes] == exp["marker_in"], where + "marker_in"
         cited = {r.target for r in doc.references if r.target} | {f.reference for f in doc.footnotes if f.reference}
         assert sorted(cited) == exp["cites"], where + "cites"
         if doc.kind == "letter":

@@ -28,6 +28,10 @@ class RawBlock:
 
     @property
     def where(self) -> str:
+        """'question 2', 'answer 3 en 4 en 5': a question or answer block by every number it covers (a
+        printed range 'Vraag 3 t/m 5' expanded; the form the mapping keys blocks by), a section by its label."""
+        if self.kind in ("question", "answer") and self.numbers:
+            return f"{self.kind} {' en '.join(map(str, self.numbers))}"
         nums = self.label_numbers_text()
         return f"{self.kind} {nums}" if nums else self.kind
 
