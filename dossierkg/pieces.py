@@ -99,8 +99,7 @@ def turtle(ntriples: Path, target: Path) -> None:
     head = trig_head()
     with open(target, "wb") as out:
         out.write(head)
-        ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                      for q in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)),
+        ox.serialize(ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES),  # quads in the default graph
                      _AfterHead(out, len(head)), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         out.flush()
         os.fsync(out.fileno())
