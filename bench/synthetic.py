@@ -753,8 +753,6 @@ def plan(seed: int, e: int) -> Plan:
     if rng.random() < 0.3 and "openkamer" not in shapes:
         p.members += rng.sample(MEMBERS, rng.choice([1, 1, 2]))
         p.members = list({m.name: m for m in p.members}.values())
-    if "word-notice" in shapes and len(p.members) == 1:  # the parser reads 'Op … hebben de leden … gesteld'
-        p.members.append(MEMBERS[(MEMBERS.index(p.members[0]) + 1 + e) % len(MEMBERS)])
     p.co_addressee = rng.random() < 0.25
     y = submitted.year
     # case numbers stay in 10000-18999: the parser reads '2021Z19041' as the year 1904 and footnote marker 1
@@ -1356,7 +1354,8 @@ def render_word(c: Content, shape: str, rng: random.Random) -> tuple[str, dict]:
         title, name, portfolio, _ = minister(p.topic, p.period)
         w = Writer(rng, p.topic, p.submitted)
         out = [f"AH {nr}", p.zaak, f"Mededeling van {title.lower()} {name} ({portfolio}) (ontvangen {dutch(p.notice)})",
-               "", f"Op {dutch(p.submitted)} hebben {submitters_text(p.members)} schriftelijke vragen gesteld aan "
+               "", f"Op {dutch(p.submitted)} {'heeft' if len(p.members) == 1 else 'hebben'} "
+                   f"{submitters_text(p.members)} schriftelijke vragen gesteld aan "
                    f"{addressees_text(p, lower=True)} over {c.title}.", "",
                w.fill("Vanwege de nodige afstemming met {actor} kunnen de vragen niet binnen de gebruikelijke termijn "
                       "van drie weken worden beantwoord. Ik zal de Kamer zo spoedig mogelijk de antwoorden op de "

@@ -113,3 +113,29 @@ def test_footnotes_and_references_of_a_range_block_belong_to_every_number(tmp_pa
     assert citing == {"1": ["vraag", "1"], "2": ["vraag", "2-3-4"], "3": ["antwoord", "2-3-4"]}
     answer = next(str(s) for s, p, o, g in graph.quads if p == DCTERMS.references and str(o).endswith("kst-19637-3308"))
     assert answer.endswith("/antwoord/2-3-4")
+
+
+# --- the ministry's Word file of a postponement notice naming one member ----------------------------------
+
+WORD_NOTICE = """AH 615
+2024Z17538
+Mededeling van staatssecretaris Rummenie (Landbouw, Visserij, Voedselzekerheid en Natuur) (ontvangen 20 november 2024)
+
+Op 6 november jl. {verb} {who} schriftelijke vragen gesteld aan de minister van Landbouw, Visserij, Voedselzekerheid en Natuur over de berichten dat Zeeuwse buffels te veel PFAS binnenkrijgen.
+
+Vanwege de nodige afstemming betreffende de beantwoording kunnen de vragen niet binnen de gebruikelijke termijn van drie weken worden beantwoord. Ik zal de Kamer zo spoedig mogelijk de antwoorden op de vragen doen toekomen.
+"""
+
+
+def test_word_notice_of_one_member_and_of_two():
+    for verb, who, members in [
+            ("heeft", "het lid Bromet (GroenLinks-PvdA)", [("Bromet", "GroenLinks-PvdA")]),
+            ("hebben", "de leden Gabriëls en Bromet (beiden GroenLinks-PvdA)",
+             [("Gabriëls", "GroenLinks-PvdA"), ("Bromet", "GroenLinks-PvdA")])]:
+        doc = _parse(WORD_NOTICE.format(verb=verb, who=who), "notice.txt")
+        assert doc.kind == "postponement-notice"
+        assert (doc.submitted, doc.postponements) == ("2024-11-06", ("2024-11-20",))
+        assert [(p.name, p.party) for p in doc.submitters] == members
+        assert [p.role for p in doc.addressees] == ["Minister van Landbouw, Visserij, Voedselzekerheid en Natuur"]
+        assert doc.title == "de berichten dat Zeeuwse buffels te veel PFAS binnenkrijgen"
+        assert doc.identifiers == ("2024Z17538",) and not doc.warnings

@@ -21,7 +21,7 @@ QUESTIONS_HEADER = re.compile(
 ANSWER_HEADER = re.compile(r"(?P<what>Antwoord|Mededeling)\s+van\s+(?P<who>.+?)\s*\(ontvangen\s+(?P<date>[^)]*)\)",
                            re.S | re.I)
 NOTICE_SENTENCE = re.compile(
-    r"Op\s+(?P<date>\d{1,2}\s+\w+(?:\s+\d{4}|\s+jl\.)?)\s+hebben\s+(?P<who>.+?)\s+schriftelijke\s+vragen\s+gesteld"
+    r"Op\s+(?P<date>\d{1,2}\s+\w+(?:\s+\d{4}|\s+jl\.)?)\s+(?:hebben|heeft)\s+(?P<who>.+?)\s+schriftelijke\s+vragen\s+gesteld"
     r"\s+aan\s+(?P<to>.+?)\s+over\s+(?P<title>.+?)(?:\.|$)", re.S)
 NOTICE_QUOTE = re.compile(r"vragen\s+van\s+(?P<who>.+?)\s+(?:van\s+uw\s+Kamer\s+)?aan\s+(?P<to>.+?)\s+over\s+(?P<title>.+?)"
                           r"\s*\(ingezonden\s+(?P<date>[^)]*)\)", re.S)
