@@ -738,11 +738,7 @@ def plan(seed: int, e: int) -> Plan:
     if shapes is None:
         shapes = _shapes(rng)
     period = period_of(submitted)
-    topics = TOPIC_KEYS
-    if kind == "letter" or "openkamer" in shapes:  # the parser reads a letter's signature 'De Minister van X,'
-        # and openkamer's 'minister x, …' up to a comma: a portfolio without one
-        topics = [t for t in TOPIC_KEYS if "," not in TOPICS[t]["posts"][period][1]]
-    topic = rng.choice(topics)
+    topic = rng.choice(TOPIC_KEYS)
     p = Plan(e, kind, topic, submitted, period, list(shapes))
     if kind == "letter":
         p.dossier = rng.choice(TOPICS[topic]["dossiers"])
@@ -1500,6 +1496,11 @@ def document(seed: int, i: int, e: int, pos: int, shape: str) -> tuple[str, str,
                cites=sorted(exp["cites"]), date=exp["date"].isoformat(),
                questions=[list(g) for g in exp["questions"]],
                answers=[[list(g), sorted(c.refers.get(g, []))] for g in exp["answers"]])
+    title, name, portfolio, _ = minister(p.topic, p.period)
+    post = role(title, portfolio)  # 'Minister van Volksgezondheid, Welzijn en Sport': a comma in the portfolio
+    exp["answerers"] = [] if exp["kind"] != "written-questions-with-answers" else [
+        [f"{first_name(name)} {name}" if shape == "openkamer" else name, post]]
+    exp["sender"] = [f"{first_name(name)[0]}. {name}", post] if shape == "letter" else None
     return exp["file"], text, exp
 
 
@@ -1507,7 +1508,8 @@ def expected(n: int, seed: int = SEED) -> list[dict]:
     """What the parser should read in each document of make_corpus(n, …, seed): file, shape, kind,
     identifiers, dates, question and answer numbers (with the questions each answer refers to), footnote
     count, the blocks each footnote's markers stand in (marker_in: 'question 3 en 4 en 5' for a block
-    'Vraag 3 t/m 5') and the identifiers each document cites (cites) — all of them documents of the corpus."""
+    'Vraag 3 t/m 5'), the answerers ([name, post]) of an answer document and a letter's sender, and the
+    identifiers each document cites (cites) — all of them documents of the corpus."""
     return [exp for _, _, exp in documents(n, seed)]
 
 

@@ -139,3 +139,50 @@ def test_word_notice_of_one_member_and_of_two():
         assert [p.role for p in doc.addressees] == ["Minister van Landbouw, Visserij, Voedselzekerheid en Natuur"]
         assert doc.title == "de berichten dat Zeeuwse buffels te veel PFAS binnenkrijgen"
         assert doc.identifiers == ("2024Z17538",) and not doc.warnings
+
+
+# --- a post whose portfolio holds a comma: letter signatures and openkamer answerers ----------------------
+
+LETTER = (ROOT / "tests/fixtures/letters/kst-19637-3018-style.txt").read_text(encoding="utf-8")
+
+
+def test_letter_signed_by_a_post_with_a_comma():
+    text = (LETTER.replace("BRIEF VAN DE STAATSSECRETARIS VAN JUSTITIE EN VEILIGHEID",
+                           "BRIEF VAN DE MINISTER VAN ONDERWIJS, CULTUUR EN WETENSCHAP")
+            .replace("De Staatssecretaris van Justitie en Veiligheid,\nE. van der Burg",
+                     "De Minister van Onderwijs, Cultuur en Wetenschap,\nR.H. Dijkgraaf"))
+    doc = _parse(text, "kst-19637-3018.txt")
+    assert doc.kind == "letter"
+    assert doc.extra["sender"] == {"role": "Minister van Onderwijs, Cultuur en Wetenschap", "name": "R.H. Dijkgraaf"}
+    assert doc.sections[-1].text.endswith("informeer ik uw Kamer daarover.")  # the signature is no section text
+    assert not doc.warnings
+
+
+def test_letter_signature_of_the_prime_minister_and_a_sentence_ending_in_a_comma():
+    text = (LETTER.replace("BRIEF VAN DE STAATSSECRETARIS VAN JUSTITIE EN VEILIGHEID",
+                           "BRIEF VAN DE MINISTER-PRESIDENT, MINISTER VAN ALGEMENE ZAKEN")
+            .replace("De Staatssecretaris van Justitie en Veiligheid,\nE. van der Burg",
+                     "De Minister-President, Minister van Algemene Zaken,\nM. Rutte"))
+    doc = _parse(text, "kst-19637-3018.txt")
+    assert doc.extra["sender"] == {"role": "Minister-President", "name": "M. Rutte"}
+    from dossierkg.parse.letter import SIGN_ROLE_RE
+    assert not SIGN_ROLE_RE.match("De minister heeft in dat verband, na overleg met de provincies,")
+
+
+OPENKAMER = (ROOT / "dossier/002_c13e7b55d78e5ffc.txt").read_text(encoding="utf-8")
+
+
+def test_openkamer_answerer_with_a_comma_in_the_portfolio():
+    original = ("Beantwoord door Wopke Hoekstra (viceminister-president , minister buitenlandse zaken) (CDA), "
+                "Eric van der Burg (staatssecretaris justitie en veiligheid) (VVD)")
+    assert original in OPENKAMER
+    doc = _parse(OPENKAMER, "002.txt")
+    assert [(p.name, p.role) for p in doc.answerers] == [
+        ("Wopke Hoekstra", "Minister van Buitenlandse Zaken"),
+        ("Eric van der Burg", "Staatssecretaris van Justitie en Veiligheid")]
+    doc = _parse(OPENKAMER.replace(original, "Beantwoord door Conny Helder (minister volksgezondheid, welzijn en "
+                                             "sport) (VVD), Maarten van Ooijen (staatssecretaris volksgezondheid, "
+                                             "welzijn en sport) (ChristenUnie)"), "002.txt")
+    assert [(p.name, p.party, p.role) for p in doc.answerers] == [
+        ("Conny Helder", "VVD", "Minister van Volksgezondheid, Welzijn en Sport"),
+        ("Maarten van Ooijen", "ChristenUnie", "Staatssecretaris van Volksgezondheid, Welzijn en Sport")]

@@ -65,6 +65,9 @@ def test_every_document_is_read_as_generated(corpus):
         assert list(doc.postponements) == exp["postponements"], where + "postponements"
         assert len(doc.footnotes) == exp["footnotes"], where + "footnotes"
         assert [list(f.markers_in) for f in doc.footnotes] == exp["marker_in"], where + "marker_in"
+        assert [[p.name, p.role] for p in doc.answerers] == exp["answerers"], where + "answerers"
+        sender = doc.extra.get("sender")
+        assert ([sender["name"], sender["role"]] if sender else None) == exp["sender"], where + "sender"
         cited = {r.target for r in doc.references if r.target} | {f.reference for f in doc.footnotes if f.reference}
         assert sorted(cited) == exp["cites"], where + "cites"
         if doc.kind == "letter":

@@ -49,7 +49,11 @@ DATE_LINE_RE = re.compile(rf"^{_S}*(?P<place>Den{_S}+Haag|[’'‘`]?s-Gravenhag
 SUBJECT_RE = re.compile(rf"^{_S}*(?:Onderwerp|Betreft){_S}*:?{_S}+(?P<subject>\S.*?){_S}*$")
 SALUTATION_RE = re.compile(r"^\s*Geachte\s+(?:(?:mevrouw|heer|mijnheer)\s+(?:de\s+)?)?[Vv]oorzitter\s*,?\s*$")
 CLOSING_RE = re.compile(r"^\s*(?:Hoogachtend|Met\s+(?:vriendelijke|hoogachtende)\s+groet(?:en)?)\s*,?\s*$", re.I)
-SIGN_ROLE_RE = re.compile(r"^\s*De\s+(?P<role>\S[^,]*(?:,\s*[Mm]inister\s[^,]*)?),\s*$")
+# 'De Minister van Justitie en Veiligheid,'; a post's portfolio may hold commas ('De Minister van Onderwijs, Cultuur
+# en Wetenschap,', 'De Minister-President, Minister van Algemene Zaken,'): after a comma a capital (or 'minister')
+# continues it.
+SIGN_ROLE_RE = re.compile(r"^\s*De\s+(?P<role>(?:[Mm]inister|[Ss]taatssecretaris)\b[^,]*(?:,\s*(?:[A-ZÀ-Þ]|minister\b)[^,]*)*"
+                          r"|\S[^,]*),\s*$")
 OFFICE_RE = re.compile(r"(?i)^(?:minister-president|minister|staatssecretaris)\b")
 NAME_RE = re.compile(r"^\s*(?P<name>[A-ZÀ-Þ][\w’'.\-]*(?:\s+[\w’'.\-]+){0,5})\s*$")
 HEADING_NUM_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")

@@ -21,6 +21,7 @@ TRAILER_RE = re.compile(r"^(Kamervraag document nummer|Kamerantwoord document nu
 NOTE_RE = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 BULLET_RE = re.compile(r"^\s*•\s*(?:(Vraag\s+[\d ,en/t/m]+)|Mededeling(?:\s*[-–]\s*(.*))?)\s*$")
 ANSWERER_RE = re.compile(r"([^,()]+?)\s*\(([^()]*)\)\s*(?:\(([^()]*)\))?(?:,|$)")
+_ROLE_SPLIT = re.compile(r"\s*,\s*(?=(?i:(?:vice-?)?minister|staatssecretaris)\b)")
 
 
 def looks_like(text: str) -> bool:
@@ -33,7 +34,9 @@ def _answerers(value: str) -> list[Person]:
     for m in ANSWERER_RE.finditer(value):
         name, roles, party = m.group(1).strip(), m.group(2), m.group(3)
         post = None
-        for role in (r.strip() for r in roles.split(",")):
+        # roles are listed with commas ('viceminister-president , minister buitenlandse zaken'), and a
+        # portfolio may hold one ('minister volksgezondheid, welzijn en sport'): a role starts with its office
+        for role in (r.strip() for r in _ROLE_SPLIT.split(roles)):
             rm = re.match(r"(?i)(minister|staatssecretaris)\s+(?:van\s+|voor\s+)?(.+)$", role)
             if rm:
                 post = canonical_post(rm.group(1), rm.group(2))
