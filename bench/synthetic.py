@@ -751,8 +751,10 @@ def plan(seed: int, e: int) -> Plan:
         p.members = list({m.name: m for m in p.members}.values())
     p.co_addressee = rng.random() < 0.25
     y = submitted.year
-    # case numbers stay in 10000-18999: the parser reads '2021Z19041' as the year 1904 and footnote marker 1
-    p.zaak = f"{y}Z{10000 + 7 * (e - first_episode_on(date(y, 1, 1))) + rng.randrange(7):05d}"
+    # case numbers count up through the year, as the Tweede Kamer's do: 2021Z00468 in January, 2021Z19041 (which
+    # holds '1904' + '1', a year and a footnote marker to a careless reader) in the autumn, up to about 2021Z24000
+    k = e + (EPISODES * (START - date(y, 1, 1)).days // DAYS)  # episodes since 1 January (as if the corpus began then)
+    p.zaak = f"{y}Z{1 + 19 * k + rng.randrange(19):05d}"
     p.n_questions = rng.choice([2, 3, 3, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15])
     notice = any(s.endswith("notice") for s in shapes) or ("openkamer" in shapes and rng.random() < 0.25)
     if notice:

@@ -186,3 +186,17 @@ def test_openkamer_answerer_with_a_comma_in_the_portfolio():
     assert [(p.name, p.party, p.role) for p in doc.answerers] == [
         ("Conny Helder", "VVD", "Minister van Volksgezondheid, Welzijn en Sport"),
         ("Maarten van Ooijen", "ChristenUnie", "Staatssecretaris van Volksgezondheid, Welzijn en Sport")]
+
+
+# --- a case number over 19000 written with a space, as the ministry's Word files do ------------------------
+
+WORD_ANSWER = (ROOT / "tests/fixtures/dev-corpus/017_docx-AH617_nordkamp-neds.txt").read_text(encoding="utf-8")
+
+
+def test_spaced_case_number_is_not_a_year_with_a_footnote_marker():
+    assert "\n2024Z 17972\n" in WORD_ANSWER
+    for printed, case in [("2024Z 17972", "2024Z17972"), ("2024Z 19041", "2024Z19041"), ("2023Z 20012", "2023Z20012"),
+                          ("2024Z19041", "2024Z19041")]:
+        doc = _parse(WORD_ANSWER.replace("2024Z 17972", printed, 1), "AH617.txt")
+        assert doc.identifiers == (case,), printed
+        assert not doc.footnotes and not doc.warnings, printed

@@ -239,7 +239,8 @@ def _strip_markers(line: Line, state: dict, prev_body: str | None, markers: list
             if punct is None or punct.startswith(")") or prev_mid:
                 cuts.append((nm, m.start(2), m.end(2) + (1 if punct == ")" or punct == ")." else 0)))
                 nm += 1
-    for g in re.finditer(r"(?<![\w/.,])((?:19|20)\d\d)(\d{1,2})(?!\d)", text):  # not in 2024Z19041
+    # a year with a marker glued on ('2022' + '3'), not in a case number: '2024Z19041', '2024Z 19041' (Word files)
+    for g in re.finditer(r"(?<![\w/.,])(?<!\dZ\s)((?:19|20)\d\d)(\d{1,2})(?!\d)", text):
         if int(g.group(2)) == nm and not in_header:
             cuts.append((nm, g.start(2), g.end(2)))
             nm += 1
