@@ -207,7 +207,7 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
         if ctx.engine:
             from .validate import validate_quads
             results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
-                                     parallel=1).results
+                                     parallel=1, report_graph=False).results
         out.append((graph_pieces(triples, g), results))
     return out, notes
 

@@ -104,7 +104,7 @@ def _run_batch(batch: list[tuple[int, str]]) -> list[tuple[Unit, Pieces]]:
         quads += [(s, p, o, graph) for s, p, o in triples]
     if ctx.engine:
         from .validate import validate_quads
-        report = validate_quads(quads, ctx.shapes, engine=ctx.engine, parallel=1,
+        report = validate_quads(quads, ctx.shapes, engine=ctx.engine, parallel=1, report_graph=False,
                                 nquads=b"".join(p.nq for _, p in made) if ctx.engine == "fast" else None)
         by_graph: dict = {}
         for r in report.results:

@@ -212,16 +212,17 @@ def _validate_named(data: Graph, shapes: Graph, name: str) -> Report:
 
 
 def validate_quads(quads, shapes: Graph | None = None, engine: str = "fast", parallel: int | None = None,
-                   nquads: bytes | None = None) -> Report:
+                   nquads: bytes | None = None, report_graph: bool = True) -> Report:
     """Validate each named graph on its own (shapes only relate resources within one source's graph).
 
     engine "fast" (default): every graph at once with the compiled queries (dossierkg.fastshacl), in `parallel`
     threads (default: 2 on a machine with 2+ cores for large data); `nquads` may give the same quads already
     serialised as N-Quads (what the build writes), which saves writing them anew. "pyshacl": pySHACL per graph.
-    Both give the same results."""
+    Both give the same results. `report_graph`=False: the fast engine leaves the report's RDF graph empty
+    (the results are all a build keeps)."""
     shapes = shapes if shapes is not None else shapes_graph()
     if engine == "fast":
-        return _validate_fast(quads, shapes, parallel, nquads)
+        return _validate_fast(quads, shapes, parallel, nquads, report_graph)
     if engine != "pyshacl":
         raise ValueError(f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}")
     by_graph: dict[str, Graph] = defaultdict(Graph)
@@ -239,7 +240,8 @@ def validate_quads(quads, shapes: Graph | None = None, engine: str = "fast", par
 PARALLEL_FROM = 50_000  # quads: below this, a second thread for the queries is not worth starting
 
 
-def _validate_fast(quads, shapes: Graph, parallel: int | None = None, nquads: bytes | None = None) -> Report:
+def _validate_fast(quads, shapes: Graph, parallel: int | None = None, nquads: bytes | None = None,
+                   report_graph: bool = True) -> Report:
     from . import fastshacl
 
     quads = quads if isinstance(quads, list) else list(quads)
@@ -247,8 +249,6 @@ def _validate_fast(quads, shapes: Graph, parallel: int | None = None, nquads: by
         parallel = 2 if len(quads) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
     outcome = fastshacl.validate(quads, shapes, parallel, nquads)
     report = Report(True, [], Graph())
-    rg = report.graph
-    reports: dict[str, BNode] = {}
     failing: set[str] = set()
     for f in outcome.findings:
         constraint_messages = list(shapes.objects(f.constraint, SH.message)) if f.constraint is not None else []
@@ -260,11 +260,26 @@ def _validate_fast(quads, shapes: Graph, parallel: int | None = None, nquads: by
         if severity not in (SH.Warning, SH.Info):
             report.conforms = False
             failing.add(f.graph)
+    if report_graph:
+        _report_graph(report.graph, outcome, shapes, failing)
+    for name, part in outcome.extra_reports:
+        report.conforms = report.conforms and part.conforms
+        report.results.extend(part.results)
+        report.graph += part.graph
+    report.fallback = dict(outcome.fallback)
+    report.unsupported = {str(k): v for k, v in outcome.unsupported.items()}
+    return report
+
+
+def _report_graph(rg: Graph, outcome, shapes: Graph, failing: set[str]) -> None:
+    """The fast engine's findings as a SHACL validation report in RDF: one sh:ValidationReport per graph."""
+    reports: dict[str, BNode] = {}
+    for f in outcome.findings:
         node = BNode()
         rg.add((reports.setdefault(f.graph, BNode()), SH.result, node))
         rg.add((node, RDF.type, SH.ValidationResult))
         rg.add((node, SH.focusNode, f.focus))
-        rg.add((node, SH.resultSeverity, severity))
+        rg.add((node, SH.resultSeverity, f.shape.severity))
         rg.add((node, SH.sourceShape, f.shape.node))
         rg.add((node, SH.sourceConstraintComponent, f.component))
         if f.path is not None:
@@ -284,13 +299,6 @@ def _validate_fast(quads, shapes: Graph, parallel: int | None = None, nquads: by
         node = reports.get(name) or BNode()
         rg.add((node, RDF.type, SH.ValidationReport))
         rg.add((node, SH.conforms, Literal(name not in failing)))
-    for name, part in outcome.extra_reports:
-        report.conforms = report.conforms and part.conforms
-        report.results.extend(part.results)
-        rg += part.graph
-    report.fallback = dict(outcome.fallback)
-    report.unsupported = {str(k): v for k, v in outcome.unsupported.items()}
-    return report
 
 
 SEVERITY_NAME = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
