@@ -134,23 +134,24 @@ class Loading:
 
 
 def patch_store(previous: Path, path: Path, removed: bytes, added: bytes) -> Path:
-    """A copy of the store at `previous` (hard links to its immutable files) at `path`, with the named graphs
-    of the N-Quads `removed` emptied, the N-Quads `added` loaded, and the default graph kept the union of
-    the named graphs as a set."""
+    """A copy of the store at `previous` (hard links to its immutable files) at `path`, with the N-Quads
+    `removed` (the pieces of the graphs rebuilt or gone) replaced by the N-Quads `added` (their new pieces),
+    and the default graph kept the union of the named graphs as a set. A rebuilt graph mostly restates what
+    it stated: only the lines that differ are parsed and written (the same quad is the same line)."""
+    old, new = set(removed.splitlines(True)), set(added.splitlines(True))
+    gone = list(ox.parse(b"".join(sorted(old - new)), format=ox.RdfFormat.N_QUADS))
+    come = list(ox.parse(b"".join(sorted(new - old)), format=ox.RdfFormat.N_QUADS))
     ox.Store.read_only(str(previous)).backup(str(path))
     store = ox.Store(str(path))
-    gone = list(ox.parse(removed, format=ox.RdfFormat.N_QUADS))
-    for graph in {q.graph_name for q in gone}:
-        store.clear_graph(graph)
-    store.load(added, format=ox.RdfFormat.N_QUADS)
+    for q in gone:
+        store.remove(q)
+    store.extend(come)
     default = ox.DefaultGraph()
-    new = {ox.Quad(q.subject, q.predicate, q.object, default) for q in ox.parse(added, format=ox.RdfFormat.N_QUADS)}
-    for q in {ox.Quad(q.subject, q.predicate, q.object, default) for q in gone} - new:  # a graph rebuilt
-        # mostly restates what it stated: only the triples it no longer states are looked up in the others
+    for q in gone:  # a triple no named graph states any more leaves the default graph
         if not any(isinstance(o.graph_name, ox.NamedNode)
                    for o in store.quads_for_pattern(q.subject, q.predicate, q.object, None)):
-            store.remove(q)
-    store.extend(new)
+            store.remove(ox.Quad(q.subject, q.predicate, q.object, default))
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in come)
     store.flush()
     del store
     return path

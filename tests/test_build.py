@@ -304,6 +304,29 @@ def test_incremental_build_equals_a_full_build(tmp_path):
     assert set(inc) == set(full) and len(inc) == len(full)
 
 
+def test_a_patched_store_holds_what_a_fresh_load_holds(tmp_path):
+    """patch_store: a graph rebuilt with a triple changed, a graph gone, a graph new, a triple stated in two
+    graphs and one moving between graphs: the named graphs and the default graph (their union as a set)
+    end up as if loaded from scratch."""
+    from dossierkg.store import create_store, patch_store
+
+    def nq(graph, *triples):
+        return "".join(f"<http://x/{s}> <http://x/{p}> <http://x/{o}> <http://x/{graph}> .\n"
+                       for s, p, o in triples).encode()
+
+    shared, moving = ("s", "p", "shared"), ("s", "p", "moving")
+    a_old, a_new = nq("a", shared, ("s", "p", "1"), moving), nq("a", shared, ("s", "p", "2"))
+    b_old, c_new = nq("b", shared, ("t", "p", "only-b")), nq("c", moving, ("u", "p", "only-c"))
+    union = lambda data: data.replace(b" <http://x/a> .", b" .").replace(b" <http://x/b> .", b" .") \
+        .replace(b" <http://x/c> .", b" .")
+    create_store(tmp_path / "old", a_old + b_old, union(a_old + b_old))
+    patch_store(tmp_path / "old", tmp_path / "patched", a_old + b_old, a_new + c_new)
+    create_store(tmp_path / "fresh", a_new + c_new, union(a_new + c_new))
+    import pyoxigraph as ox
+    patched, fresh = ox.Store.read_only(str(tmp_path / "patched")), ox.Store.read_only(str(tmp_path / "fresh"))
+    assert set(patched) == set(fresh) and len(patched) == len(fresh) == 8
+
+
 @pytest.mark.parametrize("ctx", ["http://example.org/context.jsonld", ["https://schema.org/"],
                                  {"@import": "http://example.org/c.jsonld"}])
 def test_jsonld_with_a_remote_context_is_refused_without_network(tmp_path, ctx):
