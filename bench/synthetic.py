@@ -1022,12 +1022,12 @@ def _letter_text(seed: int, c: Content, w: Writer) -> None:
 
 # ------------------------------------------------------------------------------------------------- rendering
 
-_NO_BREAK_BEFORE = re.compile(r"^(?:\d|\x00|[Vv]ra(?:ag|gen)\b|[Aa]ntwoord|Mededeling|Nr\.|Zie\b)")
+_NO_BREAK_BEFORE = re.compile(r"^(?:\d|\x00)")
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Greedy line breaking at spaces, never before a token that would make the line look like a label,
-    a footnote or a footnote marker (a number, 'Vraag', 'Antwoord', ...)."""
+    """Greedy line breaking at spaces, never before a token that would make the line look like a footnote or
+    a footnote marker (a number). A line may start like a label ('antwoord op vraag 3.'), as in real text."""
     lines, cur = [], ""
     for token in text.split(" "):
         size = len(token) if "\x00" not in token else len(MARKER.sub("1", token))

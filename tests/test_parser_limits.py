@@ -200,3 +200,27 @@ def test_spaced_case_number_is_not_a_year_with_a_footnote_marker():
         doc = _parse(WORD_ANSWER.replace("2024Z 17972", printed, 1), "AH617.txt")
         assert doc.identifiers == (case,), printed
         assert not doc.footnotes and not doc.warnings, printed
+
+
+# --- running text broken before 'antwoord op vraag 3.' or before a number ----------------------------------
+
+def _qa(body: str):
+    head = ("Vragen van het lid Test (SP) aan de Minister van Buitenlandse Zaken over een test "
+            "(ingezonden 1 maart 2024).\nAntwoord van Minister Test (Buitenlandse Zaken) (ontvangen 2 april 2024).\n")
+    return _parse(head + body)
+
+
+def test_a_line_of_running_text_that_starts_like_a_lowercase_label():
+    doc = _qa("Vraag 1\nHoeveel asielaanvragen zijn er?\nVraag 2\nWat doet u daaraan?\nVraag 3\nEn in Assen?\n"
+              "Antwoord 1\nHet waren er 4.000 in 2023.\nAntwoord 2\nDe IND zet extra medewerkers in. Zie ook het\n"
+              "antwoord op vraag 1. Het kabinet volgt de ontwikkelingen.\n"
+              "Antwoord 3\nVoor Assen verwijs ik naar het antwoord op\nvraag 2.\n")
+    assert [a.numbers for a in doc.answers] == [(1,), (2,), (3,)]
+    assert doc.answers[1].text == ("De IND zet extra medewerkers in. Zie ook het antwoord op vraag 1. Het kabinet "
+                                   "volgt de ontwikkelingen.")
+    assert [a.refers_to for a in doc.answers] == [(), (1,), (2,)]
+    assert not doc.warnings
+    doc = _qa("vraag 1\nHoeveel asielaanvragen zijn er?\nantwoord 1\nHet waren er 4.000.\n")  # lowercase labels
+    assert [(b.kind, b.numbers) for b in list(doc.questions) + list(doc.answers)] == [("question", (1,)),
+                                                                                      ("answer", (1,))]
+

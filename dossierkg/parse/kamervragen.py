@@ -28,6 +28,7 @@ NOTICE_QUOTE = re.compile(r"vragen\s+van\s+(?P<who>.+?)\s+(?:van\s+uw\s+Kamer\s+
 MEDEDELING_RE = re.compile(r"^\s*(?:•\s*)?Mededeling(?:\s*[-–]\s*(?P<date>.+?))?\s*$")
 AANHANGSEL_NR = re.compile(r"^\s*(\d{1,5})\s*$")
 VERGADERJAAR = re.compile(r"Vergaderjaar (\d{4})\s*[–-]\s*(\d{4})")
+_SENTENCE_END = tuple(".?!:;»”)\"'")
 STATED_ID = re.compile(r"\b(?:kv|ah|kst)-tk-[\w-]+|\b(?:kv|ah)-tk-\d+\b")
 
 
@@ -53,6 +54,7 @@ def _locate_blocks(text: str, layout, bare: bool = False) -> tuple[list[int], li
     header: list[int] = []
     blocks: list[RawBlock] = []
     current: RawBlock | None = None
+    prev = ""  # the line before, markers cut ('' after a blank line)
     for i in layout.body:
         ln = lines[i]
         body = ln.body
@@ -60,6 +62,9 @@ def _locate_blocks(text: str, layout, bare: bool = False) -> tuple[list[int], li
         start_at = None
         new = None
         m = QUESTION_RE.match(body) or ANSWER_RE.match(body)
+        if m and m.group("word")[0].islower() and prev and not prev.endswith(_SENTENCE_END):
+            m = None  # running text broken before 'antwoord op vraag 3.' ('Zie ook het' / 'antwoord op vraag 3.')
+        prev = piece_text(text, pieces).rstrip()
         if m and (m.re is QUESTION_RE or True):
             kind = "question" if m.re is QUESTION_RE else "answer"
             new = RawBlock(kind, normalise(body[:m.start("rest")] if m.group("rest") else body).rstrip(":"),
