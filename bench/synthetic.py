@@ -1022,18 +1022,16 @@ def _letter_text(seed: int, c: Content, w: Writer) -> None:
 
 # ------------------------------------------------------------------------------------------------- rendering
 
-_NO_BREAK_BEFORE = re.compile(r"^(?:\d|\x00)")
-
-
 def wrap(text: str, width: int) -> list[str]:
-    """Greedy line breaking at spaces, never before a token that would make the line look like a footnote or
-    a footnote marker (a number). A line may start like a label ('antwoord op vraag 3.'), as in real text."""
+    """Greedy line breaking at spaces, before any word, as in real text: a line may start like a label
+    ('antwoord op vraag 3.'), with a number ('2, volgt het kabinet', '1 november 2020).') or a year. (A
+    footnote marker is glued to the word before it and never starts a line.)"""
     lines, cur = [], ""
     for token in text.split(" "):
         size = len(token) if "\x00" not in token else len(MARKER.sub("1", token))
         if not cur:
             cur = token
-        elif len(cur) + 1 + size <= width or _NO_BREAK_BEFORE.match(token):
+        elif len(cur) + 1 + size <= width:
             cur += " " + token
         else:
             lines.append(cur)

@@ -224,3 +224,26 @@ def test_a_line_of_running_text_that_starts_like_a_lowercase_label():
     assert [(b.kind, b.numbers) for b in list(doc.questions) + list(doc.answers)] == [("question", (1,)),
                                                                                       ("answer", (1,))]
 
+
+def test_a_line_of_running_text_that_starts_with_a_number():
+    doc = _qa("Vraag 1\nHeeft u kennisgenomen van het bericht?1\nVraag 2\nHoeveel kinderen verblijven in de "
+              "noodopvang?\nAntwoord 1\nJa.\nAntwoord 2\nHet ging om 4.000 kinderen, waarvan\n"
+              "2 in Assen. Zoals aangegeven in het antwoord op vraag\n2, volgt het kabinet dit. Sinds de brief van\n"
+              "4 november jl.\n2 waarin ik op verzoek van uw Kamer3 reageerde, is dat zo.\n"
+              "1 NOS, 2 januari 2024, «Een bericht» (https://nos.nl/artikel/1)\n"
+              "2 Kamerstuk 19 637, nr. 3018.\n3 Kamerstuk 19 637, nr. 3019.\n"
+              "Tweede Kamer, vergaderjaar 2023–2024, Aanhangsel 1\n")
+    answer = doc.answers[1]
+    assert "waarvan 2 in Assen. Zoals aangegeven in het antwoord op vraag 2, volgt" in answer.text
+    assert "Sinds de brief van 4 november jl. waarin ik op verzoek van uw Kamer reageerde" in answer.text
+    assert [f.markers_in for f in doc.footnotes] == [("question 1",), ("answer 2",), ("answer 2",)]
+    assert answer.footnotes == (2, 3) and not doc.warnings  # '2' at a line start after 'jl.' is a marker
+
+
+def test_a_date_broken_before_its_day():
+    doc = _parse(AANHANGSEL.replace("(ontvangen 18 november 2024)", "(ontvangen\n18 november 2024)")
+                 .replace("(ingezonden 10 oktober 2024)", "(ingezonden\n10 oktober 2024)"))
+    assert (doc.submitted, doc.answered) == ("2024-10-10", "2024-11-18")
+    doc = _qa("Vraag 1\nWanneer is de brief verstuurd?\nAntwoord 1\nDe brief is op\n"
+              "1 maart 2024 verstuurd.1\n1 Kamerstuk 19 637, nr. 3018.\n")
+    assert doc.answers[0].text == "De brief is op 1 maart 2024 verstuurd." and doc.answers[0].footnotes == (1,)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..records import Problem
+from .dates import _MONTH_ALT
 
 Piece = tuple[int, int]
 
@@ -46,6 +47,13 @@ LIST_NUMBERS = re.compile(r"^\s*(\d{1,2})((?:\s*(?:,|en)\s*\d{1,2}|\s+\d{1,2})*)
 NOOT_RE = re.compile(r"^\s*X\s*Noot\s*$")
 MAX_FOOTNOTE_LINES = 6
 _SENTENCE_END = tuple(".?!:»”)\"")
+# A number at a line start is not a stranded footnote marker when it is a date's day ('(ontvangen' / '1 november
+# 2020)'), or when the line before ends in a word a number follows ('het antwoord op vraag' / '2, volgt') or a
+# marker cannot ('waarvan' / '4 in Breda': an article, preposition or conjunction).
+_MONTH_AFTER = re.compile(rf"\s+(?:{_MONTH_ALT})\b", re.I)
+_NUMBER_AFTER = re.compile(
+    r"(?i)(?<![\w-])(?:vra(?:ag|gen)|nr\.|nummer|artikel|lid|punt|pagina|p\.|de|het|een|van|voor|op|in|aan|met|bij|"
+    r"tot|t/m|en|of|om|over|naar|uit|door|te|per|dan|sinds|waarvan|circa|ruim|bijna|ongeveer)\s*$")
 
 
 def printed_id(line: str) -> str | None:
@@ -233,7 +241,8 @@ def _strip_markers(line: Line, state: dict, prev_body: str | None, markers: list
             return _cut(line, cuts, markers)
     if not in_header:
         m = re.match(r"^(\s*)(\d{1,2})(\)\.?|\.|,)?(?=\s)", text)
-        if m and int(m.group(2)) == nm and not re.match(r"\s*(?:19|20)\d\d", text):
+        if m and int(m.group(2)) == nm and not re.match(r"\s*(?:19|20)\d\d", text) \
+                and not _MONTH_AFTER.match(text, m.end()) and not _NUMBER_AFTER.search(prev_body or ""):
             punct = m.group(3)
             prev_mid = prev_body is not None and prev_body.rstrip() and not prev_body.rstrip().endswith(_SENTENCE_END)
             if punct is None or punct.startswith(")") or prev_mid:
