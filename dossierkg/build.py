@@ -377,6 +377,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
                     added.append(pieces.nq)
             if progress:
                 progress("map", n, len(order))
+        made.close()  # the workers end now, not when the generator is collected: they hold memory
         built.reused = len(reusable)
         clock.mark("units")
         results = [r for u in units for r in u.results]
