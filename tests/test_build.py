@@ -304,6 +304,31 @@ def test_incremental_build_equals_a_full_build(tmp_path):
     assert set(inc) == set(full) and len(inc) == len(full)
 
 
+def test_store_loading_in_the_background_loads_the_ranges_and_raises_what_failed(tmp_path):
+    """store.Loading: loads the byte ranges given, in order; a bad range is raised when the context is left,
+    unless the caller left it on an error of its own (that error is not masked)."""
+    import pyoxigraph as ox
+    from dossierkg.store import Loading
+
+    good, bad = tmp_path / "good.nq", tmp_path / "bad.nq"
+    good.write_bytes(b"<http://x/s> <http://x/p> <http://x/o> <http://x/g> .\n"
+                     b"<http://x/s> <http://x/p> <http://x/o2> <http://x/g> .\n")
+    bad.write_bytes(b"<http://x/s> <http://x/p> not-a-term <http://x/g> .\n")
+    first = good.read_bytes().index(b"\n") + 1
+    store = ox.Store()
+    with Loading(store) as loading:
+        loading.add(good, 0, first)
+        loading.add(good, first, good.stat().st_size)
+    assert len(store) == 2
+    with pytest.raises(SyntaxError):
+        with Loading(ox.Store()) as loading:
+            loading.add(bad, 0, bad.stat().st_size)
+    with pytest.raises(RuntimeError, match="the build failed"):
+        with Loading(ox.Store()) as loading:
+            loading.add(bad, 0, bad.stat().st_size)
+            raise RuntimeError("the build failed")
+
+
 def test_a_patched_store_holds_what_a_fresh_load_holds(tmp_path):
     """patch_store: a graph rebuilt with a triple changed, a graph gone, a graph new, a triple stated in two
     graphs and one moving between graphs: the named graphs and the default graph (their union as a set)
