@@ -145,7 +145,8 @@ def unit_keys(ctx: Context, salt: str) -> list[str]:
 
 def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, str]:
     """What each document's triples depend on beyond its own bytes: the identities resolution gave it, the
-    documents its references and quotations point to, and the dates inferred across the dossier."""
+    documents its references and quotations point to (and which of them are postponement notices), and the
+    dates inferred across the dossier."""
     quoted: dict = {}
     for q in res.quotations:
         quoted.setdefault(q.source, []).append(q)
@@ -159,6 +160,8 @@ def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, st
         out[doc.source] = repr((
             res.question_set.get(doc.source), res.answer_set.get(doc.source), res.document_id.get(doc.source),
             [res.person(n) for n in people], sorted(targets.get(doc.source, [])), dates,
+            sorted(res.notices.intersection([t for _, t in targets.get(doc.source, [])]
+                                            + [f.reference for f in doc.footnotes if f.reference])),
             [(q.where, q.span, q.target, q.target_span, q.verbatim, shas.get(q.target))
              for q in quoted.get(doc.source, [])]))
     return out

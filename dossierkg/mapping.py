@@ -258,7 +258,7 @@ def map_footnote(mp: Mapper, note: Footnote, owner: URIRef, citing: list[URIRef]
 def map_cited_document(mp: Mapper, identifier: str, span) -> URIRef:
     iri = mp.m.document(identifier)
     kind = DKG.ParliamentaryDocument
-    if identifier.startswith("ah-tk-"):
+    if identifier.startswith("ah-tk-") and identifier not in mp.res.notices:  # a notice's number: a document
         kind = DKG.AnswerSet
     elif re.fullmatch(r"\d{4}Z\d{5}", identifier):
         iri = mp.m.case(identifier)

@@ -49,6 +49,7 @@ class Resolution:
     person_name: dict[str, str] = field(default_factory=dict)  # surname key -> fullest name seen
     targets: dict[tuple[str, tuple[int, int]], str] = field(default_factory=dict)  # (source, span) -> identifier
     inferred_dates: dict[str, tuple[str, str, Reference]] = field(default_factory=dict)  # id -> (date, source, ref)
+    notices: set[str] = field(default_factory=set)  # the Aanhangsel numbers (ah-tk-…) of postponement notices
     quotations: list[Quotation] = field(default_factory=list)
 
     def person(self, name: str) -> str:
@@ -92,6 +93,8 @@ def resolve(docs: list[Document], texts: dict[str, str]) -> Resolution:
             about = "-".join(slug(doc.title or "").split("-")[:8])
             kv = f"vragen-{doc.submitted or 'zonder-datum'}-{names}" + (f"-{about}" if about and about != "x" else "")
         by_print.setdefault(fp, kv)
+        if doc.kind == "postponement-notice":
+            res.notices.update(i for i in doc.identifiers if i.startswith("ah-tk-"))
         res.question_set[doc.source] = kv
         ah = next((i for i in doc.identifiers if i.startswith("ah-tk-")), None)
         if doc.answers:

@@ -247,3 +247,32 @@ def test_a_date_broken_before_its_day():
     doc = _qa("Vraag 1\nWanneer is de brief verstuurd?\nAntwoord 1\nDe brief is op\n"
               "1 maart 2024 verstuurd.1\n1 Kamerstuk 19 637, nr. 3018.\n")
     assert doc.answers[0].text == "De brief is op 1 maart 2024 verstuurd." and doc.answers[0].footnotes == (1,)
+
+
+# --- an answer citing a postponement notice by its Aanhangsel number ---------------------------------------
+
+def test_a_cited_postponement_notice_is_a_document_not_an_answer_set(tmp_path):
+    """An Aanhangsel number is an answer set's, unless it is a postponement notice's (dev-corpus 015, in
+    this dossier): then the citing graph types it as a parliamentary document."""
+    from dossierkg.build import build_graph, read_sources
+    from dossierkg.namespace import RDF
+
+    fixtures = ROOT / "tests/fixtures/dev-corpus"
+    notice = next(fixtures.glob("015_*.txt"))
+    answer = next(fixtures.glob("013_*.txt")).read_text(encoding="utf-8").replace(
+        "Antwoord 1\nJa.", "Antwoord 1\nJa. Zie Aanhangsel Handelingen, vergaderjaar 2024–2025, nr. 545 en\n"
+        "Aanhangsel Handelingen, vergaderjaar 2024–2025, nr. 548.", 1)
+    (tmp_path / "answer.txt").write_text(answer, encoding="utf-8")
+    def types(folder) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for s, p, o, g in build_graph(read_sources(folder)).quads:
+            name = str(s).rsplit("/", 1)[-1]
+            if p == RDF.type and name in ("ah-tk-20242025-545", "ah-tk-20242025-548"):
+                out.setdefault(name, set()).add(str(o).rsplit("#", 1)[-1])
+        return out
+
+    assert types(tmp_path) == {"ah-tk-20242025-545": {"AnswerSet"}, "ah-tk-20242025-548": {"AnswerSet"}}
+    (tmp_path / notice.name).write_bytes(notice.read_bytes())
+    found = types(tmp_path)
+    assert found["ah-tk-20242025-545"] == {"ParliamentaryDocument"}
+    assert found["ah-tk-20242025-548"] == {"AnswerSet"}
