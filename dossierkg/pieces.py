@@ -147,20 +147,20 @@ class Index:
 
 
 class Writer:
-    """Appends pieces to the files of a new generation, in the order given, and indexes them; with `union`,
-    also every graph's triples to .union.nt (the store's default graph). With `loading` (store.Loading), what
+    """Appends pieces to the files of a new generation, in the order given, and indexes them, and every
+    graph's triples to .union.nt (for dossier.ttl and the store's default graph). With `loading` (store.Loading), what
     is written is handed to it for the store, a block at a time: N-Quads, and the union into the default
     graph (a triple stated in many graphs is stored once)."""
 
     UNION = ".union.nt"
     BLOCK = 48 << 20  # bytes of N-Quads written before they are handed on
 
-    def __init__(self, folder: Path, previous: Path | None = None, union: bool = True, loading=None):
+    def __init__(self, folder: Path, previous: Path | None = None, loading=None):
         self.folder = folder
         self.loading = loading
         self.handed = {"nq": 0, "union": 0}
         self.files = {fmt: open(folder / name, "wb") for fmt, name in FILES.items()}
-        self.union = open(folder / self.UNION, "wb") if union else None
+        self.union = open(folder / self.UNION, "wb")
         self.old = Index.read(previous)
         self.sources = {fmt: open(previous / name, "rb") for fmt, name in FILES.items()} \
             if previous is not None and self.old.entries else {}
@@ -173,8 +173,7 @@ class Writer:
         entry = {"graph": pieces.graph}
         for fmt in FILES:
             entry[fmt] = self._append(fmt, getattr(pieces, fmt))
-        if self.union:
-            self.union.write(ntriples(pieces.nq, pieces.graph))
+        self.union.write(ntriples(pieces.nq, pieces.graph))
         self.index.entries[key] = entry
         self._hand_on()
 
@@ -185,7 +184,7 @@ class Writer:
         for fmt in FILES:
             data = self._old(key, fmt)
             entry[fmt] = self._append(fmt, data)
-            if fmt == "nq" and self.union:
+            if fmt == "nq":
                 self.union.write(ntriples(data, old["graph"]))
         self.index.entries[key] = entry
         self._hand_on()
@@ -219,18 +218,18 @@ class Writer:
             return
         self.flush()
         for name, fh, default_graph in (("nq", nq, False), ("union", self.union, True)):
-            if fh is not None and fh.tell() > self.handed[name]:
+            if fh.tell() > self.handed[name]:
                 self.loading.add(Path(fh.name), self.handed[name], fh.tell(), default_graph)
                 self.handed[name] = fh.tell()
 
     def flush(self) -> None:
-        for fh in list(self.files.values()) + ([self.union] if self.union else []):
+        for fh in [*self.files.values(), self.union]:
             fh.flush()
 
     def close(self) -> None:
         self._hand_on(rest=True)
         self.files["jsonld"].write(JSONLD_TAIL)
-        for fh in list(self.files.values()) + ([self.union] if self.union else []):
+        for fh in [*self.files.values(), self.union]:
             fh.flush()
             os.fsync(fh.fileno())
             fh.close()
