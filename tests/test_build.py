@@ -388,3 +388,36 @@ def test_jsonld_pieces_read_back_with_iris_compacted_outside_string_values(value
     assert b'"dkg:Question"' in data and b'"schema:url"' in data
     back = {(str(s), str(p), str(o)) for s, p, o, _ in parse_back(data, "jsonld").quads()}
     assert back == {(q.subject.value, q.predicate.value, q.object.value) for q in quads}
+
+
+def test_the_unit_workers_have_ended_when_the_step_across_documents_starts(tmp_path, monkeypatch):
+    """The forked unit workers hold memory; they end with the last unit, not when the build is over."""
+    import multiprocessing
+
+    from dossierkg import build as build_module
+    from dossierkg.units import INLINE_BELOW
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import synthetic
+
+    synthetic.make_corpus(INLINE_BELOW + 12, tmp_path / "corpus")
+    seen = []
+    global_pieces = build_module._global_pieces
+
+    def watched(*args, **kwargs):
+        seen.append(len(multiprocessing.active_children()))
+        return global_pieces(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_global_pieces", watched)
+    started = []
+    run_units = build_module.run_units
+
+    def counted(*args, **kwargs):
+        for item in run_units(*args, **kwargs):
+            started.append(len(multiprocessing.active_children()))
+            yield item
+
+    monkeypatch.setattr(build_module, "run_units", counted)
+    build_module.build(tmp_path / "corpus", tmp_path / "out")
+    assert started and max(started) >= 1  # the units ran in workers
+    assert seen == [0]
