@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 
-SHINGLE = 3
 MINIMUM = 0.5  # pairs below this are not recorded
 _WORD = re.compile(r"\w+")
 
@@ -23,12 +22,6 @@ class Reuse:
     a: tuple[str, int]  # (source, index of the answer in that document)
     b: tuple[str, int]
     similarity: float
-
-
-def shingles(text: str, k: int = SHINGLE) -> set[tuple[str, ...]]:
-    """The word k-shingles of a text as tuples of words (the plain form: `shingle_sets` makes them compact)."""
-    words = _WORD.findall(text.lower())
-    return set(zip(*(words[i:] for i in range(k))))
 
 
 class Shingler:

@@ -15,7 +15,7 @@ from dossierkg.passages import Squeezed, document_sentences, passage_triples
 from dossierkg.paths import DOSSIER, ROOT
 from dossierkg.provenance import line_of, span_triples
 from dossierkg.resolve import _flexible, resolve
-from dossierkg.reuse import _shared, sentences, shingle_sets, shingles
+from dossierkg.reuse import _WORD, _shared, sentences, shingle_sets
 
 CORPUS = sorted(DOSSIER.glob("*.txt")) + sorted((ROOT / "tests/fixtures/dev-corpus").glob("*.txt"))
 
@@ -101,6 +101,12 @@ def test_precomputed_sentences_give_the_same_triples(parsed):
     triples = passage_triples(minter, docs, res, texts, minter.activity("x"))
     assert triples
     assert set(passage_triples(minter, docs, res, texts, minter.activity("x"), sentences_of=given)) == set(triples)
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    """The word 3-shingles of a text as tuples of words: the plain form `shingle_sets` packs into ints."""
+    words = _WORD.findall(text.lower())
+    return set(zip(words, words[1:], words[2:]))
 
 
 def shared_reference(texts, minimum, least, most=50):
