@@ -130,6 +130,7 @@ class Loading:
         self.stopped = kind is not None
         self.tasks.put(None)
         self.thread.join()
+        self.store = None  # the caller's reference is then the last: dropping it closes the store
         if kind is None and self.error is not None:
             raise self.error
 

@@ -329,6 +329,24 @@ def test_store_loading_in_the_background_loads_the_ranges_and_raises_what_failed
             raise RuntimeError("the build failed")
 
 
+def test_the_new_store_is_closed_before_it_is_counted(tmp_path, monkeypatch):
+    """The build counts what its store holds after closing it: reading a store that is still open for
+    writing races its background compactions (which delete files the reader opens: "Corruption")."""
+    import pyoxigraph as ox
+    from dossierkg import build as build_module
+
+    counted = []
+
+    def count(path, namespace):
+        ox.Store(str(path))  # fails on RocksDB's lock while another handle holds the store open
+        counted.append(path)
+        return {}, 0
+
+    monkeypatch.setattr(build_module, "store_counts", count)
+    build_module.build(DOSSIER, tmp_path / "out")
+    assert counted
+
+
 def test_a_patched_store_holds_what_a_fresh_load_holds(tmp_path):
     """patch_store: a graph rebuilt with a triple changed, a graph gone, a graph new, a triple stated in two
     graphs and one moving between graphs: the named graphs and the default graph (their union as a set)
