@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import http.client
 import json
+import os
 import queue
 import re
 import socket
@@ -85,17 +86,21 @@ def _blocks(data: bytes | Path, start: int = 0, end: int | None = None):
             start = stop
         return
     with open(data, "rb") as fh:
-        fh.seek(start)
-        rest, left = b"", end - start if end is not None else float("inf")
-        while left > 0 and (block := fh.read(int(min(BLOCK, left)))):
-            left -= len(block)
-            block = rest + block
-            cut = block.rfind(b"\n") + 1
-            rest = block[cut:]
-            if cut:
-                yield block[:cut]
-        if rest:
-            yield rest
+        end = os.fstat(fh.fileno()).st_size if end is None else end
+        while start < end:  # each block read once into a buffer of its own, cut after its last line in place
+            fh.seek(start)
+            block = bytearray(min(BLOCK, end - start))
+            del block[fh.readinto(block):]
+            if not block:
+                return
+            if start + len(block) < end:
+                cut = block.rfind(b"\n") + 1
+                if cut:
+                    del block[cut:]
+                else:  # a line longer than a block: on to its end
+                    block += fh.readline()
+            yield block
+            start += len(block)
 
 
 class Loading:

@@ -347,6 +347,22 @@ def test_the_new_store_is_closed_before_it_is_counted(tmp_path, monkeypatch):
     assert counted
 
 
+def test_a_file_is_loaded_in_blocks_of_whole_lines(tmp_path, monkeypatch):
+    """store._blocks: a range of a file in blocks that end at line ends, a line longer than a block whole."""
+    from dossierkg import store
+
+    monkeypatch.setattr(store, "BLOCK", 64)
+    lines = [f"<http://x/s{i}> <http://x/p> \"{'o' * (i * 7 % 90)}\" <http://x/g> .\n".encode() for i in range(40)]
+    path = tmp_path / "a.nq"
+    path.write_bytes(b"".join(lines))
+    start = len(lines[0]) + len(lines[1])
+    end = start + sum(len(x) for x in lines[2:30])
+    blocks = list(store._blocks(path, start, end))
+    assert b"".join(blocks) == b"".join(lines[2:30])
+    assert all(b.endswith(b"\n") and (len(b) <= 64 or b.count(b"\n") == 1) for b in blocks)
+    assert b"".join(store._blocks(path)) == path.read_bytes()
+
+
 def test_a_patched_store_holds_what_a_fresh_load_holds(tmp_path):
     """patch_store: a graph rebuilt with a triple changed, a graph gone, a graph new, a triple stated in two
     graphs and one moving between graphs: the named graphs and the default graph (their union as a set)
