@@ -39,6 +39,7 @@ from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, u
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
 UNITS = ".units.pickle"  # in a generation: the Unit of every key in its .pieces.json
+PARTS = ".parts"  # in a generation being written: the pieces the workers left, until copied
 Progress = Callable[[str, int, int], None]
 
 
@@ -367,17 +368,17 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         writer = Writer(gen, previous, loading=loading)
         units: list[Unit] = []
         added: list[bytes] = []
-        made = run_units(ctx, work)
+        made = run_units(ctx, work, gen / PARTS)
         for n, i in enumerate(order, 1):
             if keys[i] in reusable:
                 writer.copy(keys[i])
                 units.append(old_units[keys[i]])
             else:
-                unit, pieces = next(made)
-                writer.add(unit.key, pieces)
+                unit, placed = next(made)
+                writer.place(unit.key, placed)
                 units.append(unit)
                 if patch:
-                    added.append(pieces.nq)
+                    added.append(placed.read("nq"))
             if progress:
                 progress("map", n, len(order))
         made.close()  # the workers end now, not when the generator is collected: they hold memory

@@ -57,6 +57,68 @@ def ntriples(nq: bytes, graph: str) -> bytes:
     return nq.replace(f" <{graph}> .\n".encode(), b" .\n")
 
 
+PART_FILES = (*FILES, "union")
+
+
+@dataclass
+class Placed:
+    """A graph's pieces as a worker left them in the files of its batch (`stem`.nq, .trig, .jsonld, and .union:
+    the piece's N-Triples): fmt -> [offset, length]. The build copies them from there, so the bytes never
+    pass through the building process."""
+
+    graph: str
+    stem: str
+    spans: dict[str, list[int]]
+
+    @property
+    def triples(self) -> int:
+        return self.spans["triples"][0]
+
+    def read(self, fmt: str) -> bytes:
+        offset, length = self.spans[fmt]
+        with open(f"{self.stem}.{fmt}", "rb") as fh:
+            fh.seek(offset)
+            return fh.read(length)
+
+
+def write_part(stem: Path, made: list[Pieces]) -> list[Placed]:
+    """The pieces of a batch written into files of their own, one per format, named `stem`.<format>."""
+    spans: list[dict] = [{"triples": [p.triples, 0]} for p in made]
+    for fmt in PART_FILES:
+        with open(f"{stem}.{fmt}", "wb") as fh:
+            for p, where in zip(made, spans):
+                data = ntriples(p.nq, p.graph) if fmt == "union" else getattr(p, fmt)
+                where[fmt] = [fh.tell(), len(data)]
+                fh.write(data)
+    return [Placed(p.graph, str(stem), where) for p, where in zip(made, spans)]
+
+
+def remove_part(stem: str) -> None:
+    for fmt in PART_FILES:
+        Path(f"{stem}.{fmt}").unlink(missing_ok=True)
+
+
+def copy_range(src, dst, offset: int, length: int) -> None:
+    """`length` bytes of the open file `src` from `offset` appended to the open unbuffered file `dst`: by the
+    kernel where it can (copy_file_range), else through a buffer."""
+    while length > 0:
+        try:
+            n = os.copy_file_range(src.fileno(), dst.fileno(), length, offset)
+        except OSError:
+            n = 0
+        if n <= 0:  # not supported here (or no progress): copy the rest through memory
+            src.seek(offset)
+            _write_all(dst, src.read(length))
+            return
+        offset, length = offset + n, length - n
+
+
+def _write_all(fh, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[fh.write(view):]
+
+
 _ESCAPES = {c: f"\\u{c:04X}" for c in list(range(0x20)) + [0x7F]}
 _ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -159,21 +221,34 @@ class Writer:
         self.folder = folder
         self.loading = loading
         self.handed = {"nq": 0, "union": 0}
-        self.files = {fmt: open(folder / name, "wb") for fmt, name in FILES.items()}
-        self.union = open(folder / self.UNION, "wb")
+        self.files = {fmt: open(folder / name, "wb", buffering=0) for fmt, name in FILES.items()}
+        self.union = open(folder / self.UNION, "wb", buffering=0)  # unbuffered: pieces are copied in by the kernel
         self.old = Index.read(previous)
         self.sources = {fmt: open(previous / name, "rb") for fmt, name in FILES.items()} \
             if previous is not None and self.old.entries else {}
         self.index = Index()
         self.first_jsonld = True
-        self.files["trig"].write(trig_head())
-        self.files["jsonld"].write(JSONLD_HEAD)
+        _write_all(self.files["trig"], trig_head())
+        _write_all(self.files["jsonld"], JSONLD_HEAD)
 
     def add(self, key: str, pieces: Pieces) -> None:
         entry = {"graph": pieces.graph}
         for fmt in FILES:
             entry[fmt] = self._append(fmt, getattr(pieces, fmt))
-        self.union.write(ntriples(pieces.nq, pieces.graph))
+        _write_all(self.union, ntriples(pieces.nq, pieces.graph))
+        self.index.entries[key] = entry
+        self._hand_on()
+
+    def place(self, key: str, placed: Placed) -> None:
+        """The pieces a worker left in its batch's files, copied from there."""
+        entry = {"graph": placed.graph}
+        for fmt in PART_FILES:
+            offset, length = placed.spans[fmt]
+            with open(f"{placed.stem}.{fmt}", "rb") as src:
+                if fmt == "union":
+                    copy_range(src, self.union, offset, length)
+                else:
+                    entry[fmt] = self._append(fmt, src, offset, length)
         self.index.entries[key] = entry
         self._hand_on()
 
@@ -185,7 +260,7 @@ class Writer:
             data = self._old(key, fmt)
             entry[fmt] = self._append(fmt, data)
             if fmt == "nq":
-                self.union.write(ntriples(data, old["graph"]))
+                _write_all(self.union, ntriples(data, old["graph"]))
         self.index.entries[key] = entry
         self._hand_on()
 
@@ -201,36 +276,35 @@ class Writer:
             raise OSError(f"{fh.name}: shorter than its index says")
         return data
 
-    def _append(self, fmt: str, data: bytes) -> list[int]:
+    def _append(self, fmt: str, data, offset: int = 0, length: int | None = None) -> list[int]:
+        """Append bytes, or `length` bytes of an open file from `offset`; the piece's [offset, length] here."""
         fh = self.files[fmt]
-        if fmt == "jsonld" and data:
+        length = len(data) if length is None else length
+        if fmt == "jsonld" and length:
             if not self.first_jsonld:
-                fh.write(b",\n")
+                _write_all(fh, b",\n")
             self.first_jsonld = False
-        offset = fh.tell()
-        fh.write(data)
-        return [offset, len(data)]
+        at = fh.tell()
+        if isinstance(data, bytes):
+            _write_all(fh, data)
+        else:
+            copy_range(data, fh, offset, length)
+        return [at, length]
 
     def _hand_on(self, rest: bool = False) -> None:
         """Hand what was written since last time to `loading`: once a block is full, or with `rest`, all."""
         nq = self.files["nq"]
         if self.loading is None or (not rest and nq.tell() - self.handed["nq"] < self.BLOCK):
             return
-        self.flush()
         for name, fh, default_graph in (("nq", nq, False), ("union", self.union, True)):
             if fh.tell() > self.handed[name]:
                 self.loading.add(Path(fh.name), self.handed[name], fh.tell(), default_graph)
                 self.handed[name] = fh.tell()
 
-    def flush(self) -> None:
-        for fh in [*self.files.values(), self.union]:
-            fh.flush()
-
     def close(self) -> None:
         self._hand_on(rest=True)
-        self.files["jsonld"].write(JSONLD_TAIL)
+        _write_all(self.files["jsonld"], JSONLD_TAIL)
         for fh in [*self.files.values(), self.union]:
-            fh.flush()
             os.fsync(fh.fileno())
             fh.close()
         for fh in self.sources.values():

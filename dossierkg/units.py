@@ -11,8 +11,10 @@ import gc
 import hashlib
 import multiprocessing
 import os
-from contextlib import contextmanager
+import shutil
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import URIRef
 
@@ -20,7 +22,7 @@ from .links import organisation_triples
 from .mapping import map_document
 from .namespace import DCTERMS, PROV
 from .passages import document_sentences
-from .pieces import Pieces, graph_pieces
+from .pieces import Placed, graph_pieces, remove_part, write_part
 from .policy import legal_triples
 
 BATCH = 100  # documents validated together: each validation run has a fixed cost (~200 queries)
@@ -87,9 +89,10 @@ def summarise(key: str, source: str, graph: URIRef, triples: list[tuple], curate
 
 
 _CTX: Context | None = None  # the context of the running build, inherited by forked workers
+_PARTS: Path | None = None  # the folder where batches leave their pieces
 
 
-def _run_batch(batch: list[tuple[int, str]]) -> list[tuple[Unit, Pieces]]:
+def _run_batch(batch: list[tuple[int, str]]) -> list[tuple[Unit, Placed]]:
     ctx = _CTX
     made = []
     quads = []
@@ -111,7 +114,8 @@ def _run_batch(batch: list[tuple[int, str]]) -> list[tuple[Unit, Pieces]]:
             by_graph.setdefault(r.graph, []).append(r)
         for unit, _ in made:
             unit.results = by_graph.get(unit.graph, [])
-    return made
+    placed = write_part(_PARTS / f"{batch[0][0]:06d}", [p for _, p in made])
+    return [(unit, where) for (unit, _), where in zip(made, placed)]
 
 
 def can_fork(items: int, at_least: int) -> bool:
@@ -132,18 +136,22 @@ def forked_pool(workers: int | None = None, tasks_per_worker: int | None = None)
         gc.unfreeze()
 
 
-def run_units(ctx: Context, work: list[tuple[int, str]], workers: int | None = None):
-    """Yield (Unit, Pieces) for each (document index, key) of `work`, in order."""
-    global _CTX
+def run_units(ctx: Context, work: list[tuple[int, str]], parts: Path, workers: int | None = None):
+    """Yield (Unit, Placed) for each (document index, key) of `work`, in order. Workers leave the pieces
+    in files in the folder `parts` (pieces.write_part), a batch's removed when the caller asks for what follows
+    its last unit; the folder when the generator ends or is closed."""
+    global _CTX, _PARTS
     batches = [work[i:i + BATCH] for i in range(0, len(work), BATCH)]
-    _CTX = ctx
+    _CTX, _PARTS = ctx, parts
+    parts.mkdir(exist_ok=True)
+    inline = not can_fork(len(work), INLINE_BELOW) or workers == 1
     try:
-        if not can_fork(len(work), INLINE_BELOW) or workers == 1:
-            for batch in batches:
-                yield from _run_batch(batch)
-            return
-        with forked_pool(workers, tasks_per_worker=8) as pool:
-            for made in pool.imap(_run_batch, batches):
-                yield from made
+        with nullcontext() if inline else forked_pool(workers, tasks_per_worker=8) as pool:
+            for made in (map if inline else pool.imap)(_run_batch, batches):
+                try:
+                    yield from made
+                finally:
+                    remove_part(made[0][1].stem)
     finally:
-        _CTX = None
+        _CTX = _PARTS = None
+        shutil.rmtree(parts, ignore_errors=True)  # with what batches still in flight when stopped left

@@ -429,6 +429,7 @@ def test_the_unit_workers_have_ended_when_the_step_across_documents_starts(tmp_p
     import multiprocessing
 
     from dossierkg import build as build_module
+    from dossierkg import units
     from dossierkg.units import INLINE_BELOW
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -452,6 +453,12 @@ def test_the_unit_workers_have_ended_when_the_step_across_documents_starts(tmp_p
             yield item
 
     monkeypatch.setattr(build_module, "run_units", counted)
+    monkeypatch.setattr(units, "BATCH", 7)  # several batches, each leaving its pieces in files of its own
     build_module.build(tmp_path / "corpus", tmp_path / "out")
     assert started and max(started) >= 1  # the units ran in workers
     assert seen == [0]
+    assert not list((tmp_path / "out").glob(".*/.parts"))  # the workers' files are gone
+    monkeypatch.setattr(units, "INLINE_BELOW", 10 ** 6)
+    build_module.build(tmp_path / "corpus", tmp_path / "inline")
+    for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "inline" / name).read_bytes(), name
