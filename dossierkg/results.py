@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from dataclasses import dataclass, field
@@ -28,11 +29,32 @@ class Results:
     def from_oxigraph(cls, solutions) -> Results:
         if isinstance(solutions, ox.QueryBoolean):
             return cls(["boolean"], [{"boolean": {"type": "literal", "value": str(bool(solutions)).lower()}}])
-        return cls.from_json(json.loads(solutions.serialize(format=ox.QueryResultsFormat.JSON)))
+        # The dictionaries SPARQL 1.1 Query Results JSON gives, made from the terms directly: serialising to
+        # JSON and parsing it again cost a third more (21,585 rows: 100 against 65 ms). The collector is off
+        # while the rows are made: it would walk the growing list of dictionaries again and again.
+        names = [v.value for v in solutions.variables]
+        columns = list(enumerate(names))
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            rows = []
+            for solution in solutions:
+                row = {}
+                for i, name in columns:
+                    t = solution[i]
+                    if t is not None:
+                        row[name] = _json_term(t)
+                rows.append(row)
+        finally:
+            if was_enabled:
+                gc.enable()
+        return cls(names, rows)
 
     def without_params(self) -> Results:
         """The results without the projected parameter columns (?param_…)."""
         keep = [v for v in self.vars if not v.startswith("param_")]
+        if len(keep) == len(self.vars):
+            return self
         return Results(keep, [{k: v for k, v in b.items() if k in keep} for b in self.bindings], self.warnings)
 
     def values(self) -> list[dict[str, str | None]]:
@@ -72,3 +94,30 @@ class Results:
 
     def render(self, fmt: str) -> str:
         return {"json": self.to_json, "csv": self.to_csv, "md": self.to_md, "table": self.to_table}[fmt]()
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _json_term(t) -> dict:
+    """A term as in SPARQL 1.1 Query Results JSON, exactly as Oxigraph writes it (keys in its order too)."""
+    kind = type(t)
+    if kind is ox.NamedNode:
+        return {"type": "uri", "value": t.value}
+    if kind is ox.Literal:
+        language = t.language
+        if language:
+            direction = t.direction
+            if direction is not None:
+                return {"type": "literal", "value": t.value, "xml:lang": language, "its:dir": str(direction)}
+            return {"type": "literal", "value": t.value, "xml:lang": language}
+        datatype = t.datatype.value
+        if datatype == _XSD_STRING:
+            return {"type": "literal", "value": t.value}
+        return {"type": "literal", "value": t.value, "datatype": datatype}
+    if kind is ox.BlankNode:
+        return {"type": "bnode", "value": t.value}
+    if kind is ox.Triple:
+        return {"type": "triple", "value": {"subject": _json_term(t.subject), "predicate": _json_term(t.predicate),
+                                             "object": _json_term(t.object)}}
+    raise TypeError(f"unexpected term in query results: {t!r}")
