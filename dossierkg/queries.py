@@ -142,7 +142,7 @@ def bind_values(text: str, terms: dict[str, str]) -> str:
     return text[:m.end()] + "\n  " + block + "\n" + text[m.end():]
 
 
-def run_local(store, text: str, bound: dict[str, object]) -> Results:
+def run_local(store, text: str, bound: dict[str, object], without_params: bool = False) -> Results:
     """Run on the embedded Oxigraph store (union of the named graphs as default graph), parameters in a VALUES
     block;
     or on the in-memory rdflib Dataset (`--store memory`), parameters through initBindings."""
@@ -150,12 +150,13 @@ def run_local(store, text: str, bound: dict[str, object]) -> Results:
 
     if not isinstance(store, ox.Store):
         from .store import memory_select
-        return memory_select(store, text, bound)
+        results = memory_select(store, text, bound)
+        return results.without_params() if without_params else results
     try:
         solutions = store.query(with_values(text, bound))  # not substitutions: see bind_values
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
-    return Results.from_oxigraph(solutions)
+    return Results.from_oxigraph(solutions, without_params=without_params)
 
 
 def run(query: CannedQuery, given: dict[str, str], store=None, endpoint: str | None = None,
@@ -165,7 +166,7 @@ def run(query: CannedQuery, given: dict[str, str], store=None, endpoint: str | N
         from .store import remote_select
         text = without_param_columns(with_values(strip_header(query.text), bound))
         return remote_select(endpoint, text, timeout).without_params()
-    return run_local(store, query.text, bound).without_params()
+    return run_local(store, query.text, bound, without_params=True)
 
 
 def without_param_columns(text: str) -> str:

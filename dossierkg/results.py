@@ -26,14 +26,16 @@ class Results:
         return cls(list(data["head"]["vars"]), list(data["results"]["bindings"]))
 
     @classmethod
-    def from_oxigraph(cls, solutions) -> Results:
+    def from_oxigraph(cls, solutions, without_params: bool = False) -> Results:
+        """The results of an Oxigraph query; without_params: without the projected parameter columns (as
+        without_params() would give, without making every row again)."""
         if isinstance(solutions, ox.QueryBoolean):
             return cls(["boolean"], [{"boolean": {"type": "literal", "value": str(bool(solutions)).lower()}}])
         # The dictionaries SPARQL 1.1 Query Results JSON gives, made from the terms directly: serialising to
         # JSON and parsing it again cost a third more (21,585 rows: 100 against 65 ms). The collector is off
         # while the rows are made: it would walk the growing list of dictionaries again and again.
         names = [v.value for v in solutions.variables]
-        columns = list(enumerate(names))
+        columns = [(i, n) for i, n in enumerate(names) if not (without_params and n.startswith("param_"))]
         was_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -48,7 +50,7 @@ class Results:
         finally:
             if was_enabled:
                 gc.enable()
-        return cls(names, rows)
+        return cls([n for _, n in columns], rows)
 
     def without_params(self) -> Results:
         """The results without the projected parameter columns (?param_…)."""

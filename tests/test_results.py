@@ -42,3 +42,11 @@ def test_without_params_drops_only_param_columns():
     assert r.without_params().vars == ["a"] and r.without_params().bindings == [{"a": {"type": "uri", "value": "u"}}]
     plain = Results(["a"], [{"a": {"type": "uri", "value": "u"}}])
     assert plain.without_params().bindings == plain.bindings
+
+
+def test_without_params_while_converting():
+    store = ox.Store()
+    text = 'SELECT ?param_x ?a WHERE { VALUES (?param_x ?a) { (1 <http://example.org/a>) (2 UNDEF) } }'
+    a = Results.from_oxigraph(store.query(text)).without_params()
+    b = Results.from_oxigraph(store.query(text), without_params=True)
+    assert (a.vars, a.bindings) == (b.vars, b.bindings) == (["a"], [{"a": {"type": "uri", "value": "http://example.org/a"}}, {}])
