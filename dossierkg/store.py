@@ -46,16 +46,16 @@ def load_store(out: Path, nquads: bytes, union: bytes | None = None) -> Path:
     return out / STORE_DIR
 
 
-def create_store(path: Path, nquads: bytes | Path, union: bytes | Path | None = None) -> Path:
+def create_store(path: Path, nquads: bytes | Path, union: bytes | Path | None = None, lenient: bool = False) -> Path:
     """A new store at `path` with the quads (N-Quads, bytes or a file); `union` (N-Triples, bytes or a file;
     triples may repeat) goes into the default graph: queries then read the union of the named graphs as a
     set. (Oxigraph's union-default-graph mode is a bag: a triple stated in many graphs comes back many times
     and joins multiply; measured 30x slower on 225k triples.) Loaded in bulk, block by block: the bulk loader
     holds memory in proportion to what it is given at once."""
     store = ox.Store(str(path))
-    load(store, nquads)
+    load(store, nquads, lenient=lenient)
     if union is not None:
-        load(store, union, default_graph=True)
+        load(store, union, default_graph=True, lenient=lenient)
     store.flush()
     del store
     return path
@@ -66,14 +66,15 @@ BLOCK = 16 << 20  # 10,000 documents (5.2 M quads, then their union): 49 s, 83 C
 
 
 def load(store: ox.Store, data: bytes | Path, default_graph: bool = False, start: int = 0,
-         end: int | None = None) -> None:
+         end: int | None = None, lenient: bool = False) -> None:
     """Bulk-load N-Quads (or, into the default graph, N-Triples) block by block; from a file, the bytes from
-    `start` to `end` only if given (whole lines). Oxigraph releases the GIL meanwhile: other threads run."""
+    `start` to `end` only if given (whole lines). Oxigraph releases the GIL meanwhile: other threads run.
+    `lenient`: IRIs are not checked again (for bytes Oxigraph has parsed strictly before; 6 % less CPU)."""
     for block in _blocks(data, start, end):
         if default_graph:
-            store.bulk_load(block, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+            store.bulk_load(block, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=lenient)
         else:
-            store.bulk_load(block, format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(block, format=ox.RdfFormat.N_QUADS, lenient=lenient)
 
 
 def _blocks(data: bytes | Path, start: int = 0, end: int | None = None):
@@ -106,7 +107,8 @@ def _blocks(data: bytes | Path, start: int = 0, end: int | None = None):
 class Loading:
     """Bulk loads into a store, one after another in a thread of their own (Oxigraph releases the GIL), of
     ranges of files given while they are being written. A context: leaving it waits for every load and
-    raises what failed; leaving it on an error drops the loads not started."""
+    raises what failed; leaving it on an error drops the loads not started. The bytes are the build's own,
+    parsed strictly when their pieces were made (pieces.graph_pieces), so IRIs are not checked again."""
 
     def __init__(self, store: ox.Store):
         self.store = store
@@ -124,7 +126,7 @@ class Loading:
             if self.error is None and not self.stopped:
                 path, start, end, default_graph = task
                 try:
-                    load(self.store, path, default_graph, start, end)
+                    load(self.store, path, default_graph, start, end, lenient=True)
                 except BaseException as exc:  # noqa: BLE001 - raised again by finish()
                     self.error = exc
 
