@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import time
 import urllib.parse
@@ -37,6 +38,7 @@ from typing import Callable
 import httpx
 import pyoxigraph as ox
 
+from .pieces import Index
 from .store import RemoteError, redact, remote_query
 
 STATE_FILE = "push-state.json"
@@ -71,10 +73,24 @@ class Refused(PushError):
 @dataclass(frozen=True)
 class Graph:
     iri: str
-    ntriples: bytes  # distinct triples, sorted, one per line
     triples: int
-    sha256: str
+    sha256: str  # of its N-Triples: distinct triples, sorted, one per line
     blank_nodes: bool
+    data: bytes | None = field(default=None, repr=False)  # the N-Triples, or:
+    piece: tuple[str, int, int] | None = None  # (file, offset, length) of its N-Quads, read when sent
+
+    @property
+    def ntriples(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        path, offset, length = self.piece
+        try:
+            data = _canonical(_read_piece(path, offset, length), self.iri)[0]
+        except OSError as exc:
+            raise PushError(f"graph <{self.iri}>: {exc}") from None
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            raise PushError(f"graph <{self.iri}>: {path} changed while it was being pushed (a new build?)")
+        return data
 
 
 @dataclass
@@ -116,9 +132,65 @@ class Report:
 # --- the local side ----------------------------------------------------------------------------------------
 
 def local_graphs(nquads: Path) -> dict[str, Graph]:
-    """The named graphs of an N-Quads file with their sorted N-Triples, triple count and sha256."""
+    """The named graphs of an N-Quads file with their triple count and the sha256 of their sorted N-Triples.
+    A build's file is read one graph at a time, by the index of where each graph's piece lies in it (memory
+    for one graph, not all: 10,000 documents held at once took 3.4 GB), and a graph's N-Triples are made
+    again when it is sent; another file is read whole."""
     if not nquads.exists():
         raise PushError(f"{nquads}: no build (run `kg build` first, or give --build DIR)")
+    pieces = _pieces(nquads)
+    if pieces is None:
+        return _whole_file_graphs(nquads)
+    path = os.path.realpath(nquads)  # the generation's file: a build meanwhile switches to another
+    out = {}
+    for iri, offset, length in pieces:
+        data, count, bnodes = _canonical(_read_piece(path, offset, length), iri)
+        out[iri] = Graph(iri, count, hashlib.sha256(data).hexdigest(), bnodes, piece=(path, offset, length))
+    return dict(sorted(out.items()))
+
+
+def _pieces(nquads: Path) -> list[tuple[str, int, int]] | None:
+    """(graph, offset, length) of each graph's piece of a build's N-Quads file (pieces.Index beside it), when
+    the pieces cover the file end to end, once each; else None."""
+    entries = Index.read(Path(os.path.realpath(nquads)).parent).entries.values()  # {graph, nq: [offset, length]}
+    try:
+        spans = sorted((e["nq"][0], e["nq"][1], e["graph"]) for e in entries)
+    except (KeyError, IndexError, TypeError):
+        return None
+    at = 0
+    for offset, length, _ in spans:
+        if offset != at:
+            return None
+        at += length
+    if not spans or at != nquads.stat().st_size or len({g for _, _, g in spans}) != len(spans):
+        return None
+    return [(g, offset, length) for offset, length, g in spans if length]
+
+
+def _read_piece(path: str, offset: int, length: int) -> bytes:
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return fh.read(length)
+
+
+def _canonical(nquads: bytes, graph: str) -> tuple[bytes, int, bool]:
+    """One graph's N-Quads as its canonical N-Triples (distinct, sorted), their count, whether blank nodes."""
+    try:
+        quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    except (SyntaxError, ValueError) as exc:
+        raise PushError(f"graph <{graph}>: not readable N-Quads: {exc}") from None
+    if any(not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != graph for q in quads):
+        raise PushError(f"graph <{graph}>: its piece of the build holds quads of another graph")
+    return _ntriples({ox.Triple(q.subject, q.predicate, q.object) for q in quads})
+
+
+def _ntriples(triples: set) -> tuple[bytes, int, bool]:
+    lines = sorted(ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines())
+    bnodes = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
+    return ("\n".join(lines) + "\n").encode("utf-8"), len(lines), bnodes
+
+
+def _whole_file_graphs(nquads: Path) -> dict[str, Graph]:
     triples: dict[str, set] = defaultdict(set)
     default = 0
     try:
@@ -133,10 +205,8 @@ def local_graphs(nquads: Path) -> dict[str, Graph]:
         raise PushError(f"{nquads}: {default} triples are in the default graph; kg push sends named graphs only")
     out = {}
     for iri, ts in sorted(triples.items()):
-        lines = sorted(ox.serialize(list(ts), format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines())
-        data = ("\n".join(lines) + "\n").encode("utf-8")
-        bnodes = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in ts)
-        out[iri] = Graph(iri, data, len(lines), hashlib.sha256(data).hexdigest(), bnodes)
+        data, count, bnodes = _ntriples(ts)
+        out[iri] = Graph(iri, count, hashlib.sha256(data).hexdigest(), bnodes, data=data)
     return out
 
 

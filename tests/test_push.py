@@ -233,6 +233,31 @@ def test_only_changed_graphs_are_sent_and_the_server_is_checked(tmp_path):
         assert server_counts(server.query_url, [gone]) == {gone: 0}
 
 
+def test_a_build_is_read_a_graph_at_a_time_and_agrees_with_a_whole_file_read(tmp_path, built):
+    """local_graphs of a build reads each graph's piece by the build's index and makes its N-Triples again
+    when sent: the same graphs, counts, hashes and N-Triples as reading a copy of the file whole (no index
+    beside it); a piece that changed after it was read is refused, not sent."""
+    from dossierkg.push import PushError
+
+    by_piece = local_graphs(built / "dossier.nq")
+    (tmp_path / "dossier.nq").write_bytes((built / "dossier.nq").read_bytes())
+    whole = local_graphs(tmp_path / "dossier.nq")
+    assert all(g.piece for g in by_piece.values()) and not any(g.piece for g in whole.values())
+    assert [(g.iri, g.triples, g.sha256, g.blank_nodes) for g in by_piece.values()] == \
+        [(g.iri, g.triples, g.sha256, g.blank_nodes) for g in whole.values()]
+    assert all(by_piece[iri].ntriples == g.ntriples for iri, g in whole.items())
+    g = next(iter(by_piece.values()))
+    path, offset, length = g.piece
+    changed = tmp_path / "changed.nq"
+    data = bytearray(Path(path).read_bytes())
+    line = data.index(b"\n", offset)
+    data[offset:line] = data[offset:line].replace(b"<", b"<urn:x:", 1)  # its first subject renamed: 6 bytes more
+    changed.write_bytes(bytes(data))
+    moved = type(g)(g.iri, g.triples, g.sha256, g.blank_nodes, piece=(str(changed), offset, length + 6))
+    with pytest.raises(PushError, match="changed while it was being pushed"):
+        moved.ntriples
+
+
 def test_read_only_server_refuses_with_exit_3(tmp_path, built):
     Oxigraph(tmp_path / "db").start().stop()  # create the database, then serve it read-only
     with Oxigraph(tmp_path / "db", read_only=True) as server:
