@@ -70,10 +70,6 @@ class Placed:
     stem: str
     spans: dict[str, list[int]]
 
-    @property
-    def triples(self) -> int:
-        return self.spans["triples"][0]
-
     def read(self, fmt: str) -> bytes:
         offset, length = self.spans[fmt]
         with open(f"{self.stem}.{fmt}", "rb") as fh:
@@ -83,7 +79,7 @@ class Placed:
 
 def write_part(stem: Path, made: list[Pieces]) -> list[Placed]:
     """The pieces of a batch written into files of their own, one per format, named `stem`.<format>."""
-    spans: list[dict] = [{"triples": [p.triples, 0]} for p in made]
+    spans: list[dict] = [{} for _ in made]
     for fmt in PART_FILES:
         with open(f"{stem}.{fmt}", "wb") as fh:
             for p, where in zip(made, spans):
@@ -210,9 +206,10 @@ class Index:
 
 class Writer:
     """Appends pieces to the files of a new generation, in the order given, and indexes them, and every
-    graph's triples to .union.nt (for dossier.ttl and the store's default graph). With `loading` (store.Loading), what
-    is written is handed to it for the store, a block at a time: N-Quads, and the union into the default
-    graph (a triple stated in many graphs is stored once)."""
+    graph's triples to .union.nt (for dossier.ttl and the store's default graph). Pieces come made (`add`),
+    left in files by a worker (`place`), or from the previous generation (`copy`). With `loading`
+    (store.Loading), what is written is handed to it for the store, a block at a time: N-Quads, and the union
+    into the default graph (a triple stated in many graphs is stored once)."""
 
     UNION = ".union.nt"
     BLOCK = 48 << 20  # bytes of N-Quads written before they are handed on
