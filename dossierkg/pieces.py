@@ -71,10 +71,14 @@ class Placed:
     spans: dict[str, list[int]]
 
     def read(self, fmt: str) -> bytes:
-        offset, length = self.spans[fmt]
-        with open(f"{self.stem}.{fmt}", "rb") as fh:
-            fh.seek(offset)
-            return fh.read(length)
+        return read_range(f"{self.stem}.{fmt}", *self.spans[fmt])
+
+
+def read_range(path: str | Path, offset: int, length: int) -> bytes:
+    """`length` bytes of a file from `offset`: a piece."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return fh.read(length)
 
 
 def write_part(stem: Path, made: list[Pieces]) -> list[Placed]:

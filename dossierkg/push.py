@@ -38,7 +38,7 @@ from typing import Callable
 import httpx
 import pyoxigraph as ox
 
-from .pieces import Index
+from .pieces import Index, read_range
 from .store import RemoteError, redact, remote_query
 
 STATE_FILE = "push-state.json"
@@ -85,7 +85,7 @@ class Graph:
             return self.data
         path, offset, length = self.piece
         try:
-            data = _canonical(_read_piece(path, offset, length), self.iri)[0]
+            data = _canonical(read_range(path, offset, length), self.iri)[0]
         except OSError as exc:
             raise PushError(f"graph <{self.iri}>: {exc}") from None
         if hashlib.sha256(data).hexdigest() != self.sha256:
@@ -144,7 +144,7 @@ def local_graphs(nquads: Path) -> dict[str, Graph]:
     path = os.path.realpath(nquads)  # the generation's file: a build meanwhile switches to another
     out = {}
     for iri, offset, length in pieces:
-        data, count, bnodes = _canonical(_read_piece(path, offset, length), iri)
+        data, count, bnodes = _canonical(read_range(path, offset, length), iri)
         out[iri] = Graph(iri, count, hashlib.sha256(data).hexdigest(), bnodes, piece=(path, offset, length))
     return dict(sorted(out.items()))
 
@@ -165,12 +165,6 @@ def _pieces(nquads: Path) -> list[tuple[str, int, int]] | None:
     if not spans or at != nquads.stat().st_size or len({g for _, _, g in spans}) != len(spans):
         return None
     return [(g, offset, length) for offset, length, g in spans if length]
-
-
-def _read_piece(path: str, offset: int, length: int) -> bytes:
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        return fh.read(length)
 
 
 def _canonical(nquads: bytes, graph: str) -> tuple[bytes, int, bool]:
