@@ -146,12 +146,16 @@ def test_word_notice_of_one_member_and_of_two():
 LETTER = (ROOT / "tests/fixtures/letters/kst-19637-3018-style.txt").read_text(encoding="utf-8")
 
 
+def _letter_from(heading: str, signature: str):
+    """The letter fixture sent by another post: its heading and its signature replaced."""
+    text = (LETTER.replace("BRIEF VAN DE STAATSSECRETARIS VAN JUSTITIE EN VEILIGHEID", heading)
+            .replace("De Staatssecretaris van Justitie en Veiligheid,\nE. van der Burg", signature))
+    return _parse(text, "kst-19637-3018.txt")
+
+
 def test_letter_signed_by_a_post_with_a_comma():
-    text = (LETTER.replace("BRIEF VAN DE STAATSSECRETARIS VAN JUSTITIE EN VEILIGHEID",
-                           "BRIEF VAN DE MINISTER VAN ONDERWIJS, CULTUUR EN WETENSCHAP")
-            .replace("De Staatssecretaris van Justitie en Veiligheid,\nE. van der Burg",
-                     "De Minister van Onderwijs, Cultuur en Wetenschap,\nR.H. Dijkgraaf"))
-    doc = _parse(text, "kst-19637-3018.txt")
+    doc = _letter_from("BRIEF VAN DE MINISTER VAN ONDERWIJS, CULTUUR EN WETENSCHAP",
+                       "De Minister van Onderwijs, Cultuur en Wetenschap,\nR.H. Dijkgraaf")
     assert doc.kind == "letter"
     assert doc.extra["sender"] == {"role": "Minister van Onderwijs, Cultuur en Wetenschap", "name": "R.H. Dijkgraaf"}
     assert doc.sections[-1].text.endswith("informeer ik uw Kamer daarover.")  # the signature is no section text
@@ -159,11 +163,8 @@ def test_letter_signed_by_a_post_with_a_comma():
 
 
 def test_letter_signature_of_the_prime_minister_and_a_sentence_ending_in_a_comma():
-    text = (LETTER.replace("BRIEF VAN DE STAATSSECRETARIS VAN JUSTITIE EN VEILIGHEID",
-                           "BRIEF VAN DE MINISTER-PRESIDENT, MINISTER VAN ALGEMENE ZAKEN")
-            .replace("De Staatssecretaris van Justitie en Veiligheid,\nE. van der Burg",
-                     "De Minister-President, Minister van Algemene Zaken,\nM. Rutte"))
-    doc = _parse(text, "kst-19637-3018.txt")
+    doc = _letter_from("BRIEF VAN DE MINISTER-PRESIDENT, MINISTER VAN ALGEMENE ZAKEN",
+                       "De Minister-President, Minister van Algemene Zaken,\nM. Rutte")
     assert doc.extra["sender"] == {"role": "Minister-President", "name": "M. Rutte"}
     from dossierkg.parse.letter import SIGN_ROLE_RE
     assert not SIGN_ROLE_RE.match("De minister heeft in dat verband, na overleg met de provincies,")
