@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -100,8 +101,12 @@ def base_iri(base: str | None) -> str:
     return base or os.environ.get("DOSSIER_KG_BASE") or DEFAULT_BASE
 
 
-def _parse_one(src: Source) -> Document:
-    return parse_bytes(src.data, src.path.name)
+def _parse_one(src: Source, memo: "Memo | None" = None) -> Document:
+    """A source parsed, and kept in the cache (by the worker that parsed it)."""
+    doc = parse_bytes(src.data, src.path.name)
+    if memo:
+        memo.put("parse", doc, src.data, src.path.name)
+    return doc
 
 
 def parse_all(sources: list[Source], memo: "Memo | None", progress: Progress | None = None) -> list[Document]:
@@ -110,13 +115,11 @@ def parse_all(sources: list[Source], memo: "Memo | None", progress: Progress | N
     todo = [i for i, d in enumerate(docs) if d is None]
     if can_fork(len(todo), 64):
         with forked_pool() as pool:
-            parsed = pool.map(_parse_one, [sources[i] for i in todo], chunksize=16)
+            parsed = pool.map(partial(_parse_one, memo=memo), [sources[i] for i in todo], chunksize=16)
     else:
-        parsed = [_parse_one(sources[i]) for i in todo]
+        parsed = [_parse_one(sources[i], memo) for i in todo]
     for i, doc in zip(todo, parsed):
         docs[i] = doc
-        if memo:
-            memo.put("parse", doc, sources[i].data, sources[i].path.name)
     if progress:
         progress("parse", len(sources), len(sources))
     return docs
@@ -382,6 +385,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
             if progress:
                 progress("map", n, len(order))
         made.close()  # the workers end now, not when the generator is collected: they hold memory
+        writer.hand_on()  # the store loads the documents' graphs while the graphs across documents are made
         built.reused = len(reusable)
         clock.mark("units")
         results = [r for u in units for r in u.results]
