@@ -255,10 +255,12 @@ def map_footnote(mp: Mapper, note: Footnote, owner: URIRef, citing: list[URIRef]
     return iri
 
 
-def map_cited_document(mp: Mapper, identifier: str, span) -> URIRef:
+def map_cited_document(mp: Mapper, identifier: str, span, in_header: bool = False) -> URIRef:
+    """A document a reference cites. An Aanhangsel number cited in the text is an answer set; one in a header
+    ("Zie ook …", often the postponement notice) or a notice's number is only known to be a document."""
     iri = mp.m.document(identifier)
     kind = DKG.ParliamentaryDocument
-    if identifier.startswith("ah-tk-") and identifier not in mp.res.notices:  # a notice's number: a document
+    if identifier.startswith("ah-tk-") and identifier not in mp.res.notices and not in_header:
         kind = DKG.AnswerSet
     elif re.fullmatch(r"\d{4}Z\d{5}", identifier):
         iri = mp.m.case(identifier)
@@ -325,14 +327,17 @@ def map_questions_and_answers(mp: Mapper) -> dict[str, URIRef]:
         in_answers = bool(citing) and all("antwoord" in str(c) for c in citing)
         owner = aset if in_answers and aset is not None else qset
         map_footnote(mp, note, owner, citing)
-    _map_references(mp, iris, answer_by_number)
+    _map_references(mp, iris, answer_by_number, header=aset if aset is not None else qset)
     return iris
 
 
-def _map_references(mp: Mapper, iris: dict[str, URIRef], answer_by_number: dict[int, URIRef]) -> None:
+def _map_references(mp: Mapper, iris: dict[str, URIRef], answer_by_number: dict[int, URIRef],
+                    header: URIRef | None = None) -> None:
+    """The in-text references of the blocks, and of the header ("Zie ook Aanhangsel …" under "Antwoord van …"):
+    cited by the set whose header it stands in."""
     counters: dict[URIRef, int] = {}
     for ref in mp.doc.references:
-        citing = iris.get(ref.in_) or _match_where(iris, ref.in_)
+        citing = header if ref.in_ == "header" else iris.get(ref.in_) or _match_where(iris, ref.in_)
         if citing is None:
             continue
         counters[citing] = counters.get(citing, 0) + 1
@@ -346,7 +351,8 @@ def _map_references(mp: Mapper, iris: dict[str, URIRef], answer_by_number: dict[
         else:
             ident = mp.res.targets.get((mp.doc.source, ref.span))
             if ident:
-                target = map_cited_document(mp, ident, ref.span) if not ident.startswith("beslisnota-") \
+                target = map_cited_document(mp, ident, ref.span, ref.in_ == "header") \
+                    if not ident.startswith("beslisnota-") \
                     else mp.m.document(ident)
                 if ident.startswith("beslisnota-"):
                     mp.add(target, RDF.type, DKG.DecisionNote)

@@ -497,3 +497,29 @@ def test_parsing_and_units_leave_no_garbage_in_cycles(tmp_path, monkeypatch):
             assert gc.collect() == 0
         finally:
             gc.enable()
+
+
+def test_a_see_also_in_the_answer_header_is_a_reference_of_the_answer_set(tmp_path):
+    """"Zie ook Aanhangsel Handelingen, vergaderjaar 2022–2023, nr. 3276." under "Antwoord van …" (a real answer
+    set, tests/fixtures/dev-corpus): cited by the answer set, with its phrase and span; the cited number is only
+    known to be a document (in a header it is often the postponement notice), and the graph conforms."""
+    from dossierkg.validate import validate_quads
+
+    name = "009_ah-tk-20222023-3649_bromet-stalvloer.txt"
+    (tmp_path / "d").mkdir()
+    shutil.copy(ROOT / "tests/fixtures/dev-corpus" / name, tmp_path / "d" / name)
+    built = build_graph(read_sources(tmp_path / "d"))
+    g = Graph()
+    for s, p, o, _ in built.quads:
+        g.add((s, p, o))
+    aset, cited = URIRef(ID + "ah-tk-20222023-3649"), URIRef(ID + "ah-tk-20222023-3276")
+    refs = [r for r in g.subjects(CITO.hasCitedEntity, cited) if (r, RDF.type, DKG.InTextReference) in g]
+    assert len(refs) == 1
+    assert g.value(refs[0], CITO.hasCitingEntity) == aset and (aset, RDF.type, DKG.AnswerSet) in g
+    assert str(g.value(refs[0], DKG.phrase)) == "Zie ook Aanhangsel Handelingen, vergaderjaar 2022–2023, nr. 3276"
+    assert (aset, DCTERMS.references, cited) in g
+    assert set(g.objects(cited, RDF.type)) == {DKG.ParliamentaryDocument}
+    span = g.value(refs[0], PROV.wasDerivedFrom)
+    assert built.texts[name][int(g.value(URIRef(f"{span}#position"), OA.start)):
+                             int(g.value(URIRef(f"{span}#position"), OA.end))].startswith("Zie ook Aanhangsel")
+    assert validate_quads(built.quads).conforms
