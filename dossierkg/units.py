@@ -75,6 +75,9 @@ def unit_triples(doc, ctx: Context) -> list[tuple]:
     return triples
 
 
+_IDENTIFIER, _DERIVED_FROM = frozenset([DCTERMS.identifier]), frozenset([PROV.wasDerivedFrom])
+
+
 def summarise(key: str, source: str, graph: URIRef, triples: list[tuple], curated: frozenset, count: int) -> Unit:
     idents = sorted({(str(s), str(o)) for s, p, o in triples if p in _IDENTIFIER})  # `in` a set: rdflib's == is slow
     with_ident = {s for s, _ in idents}
@@ -86,7 +89,6 @@ def summarise(key: str, source: str, graph: URIRef, triples: list[tuple], curate
     return Unit(key, source, str(graph), count, idents, {k: sorted(v) for k, v in derivations.items()}, known)
 
 
-_IDENTIFIER, _DERIVED_FROM = frozenset([DCTERMS.identifier]), frozenset([PROV.wasDerivedFrom])
 _CTX: Context | None = None  # the context of the running build, inherited by forked workers
 _PARTS: Path | None = None  # the folder where batches leave their pieces
 
