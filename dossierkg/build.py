@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from .curation import load_instruments
-from .export import clean_generations, publish
+from .export import clean_generations, current_generation, publish
 from .iris import Minter
 from .links import curated_triples, derived_triples, read_links, read_organisations
 from .namespace import DEFAULT_BASE, DKG, RDF
@@ -40,6 +40,7 @@ from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, u
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
 UNITS = ".units.pickle"  # in a generation: the Unit of every key in its .pieces.json
+STAMP = ".inputs.pickle"  # in a generation: the stamp of the inputs it was built from, and its summary
 PARTS = ".parts"  # in a generation being written: the pieces the workers left, until copied
 Progress = Callable[[str, int, int], None]
 
@@ -68,6 +69,7 @@ class Built:
     seconds: dict[str, float] = field(default_factory=dict)  # time of each stage
     memory: dict[str, float] = field(default_factory=dict)  # resident MB after each stage
     reused: int = 0  # units whose pieces were copied from the previous build
+    unchanged: bool = False  # every input as in the previous build: it was kept, nothing written
 
     @property
     def failed(self) -> list[Document]:
@@ -346,14 +348,46 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
     clock.mark("resolve")
     built = Built(docs, [], texts, {d.source: minter.graph(d.source) for d in ctx.docs}, seconds=clock.seconds,
                   memory=clock.memory)
+    stamp = inputs_stamp(keys, _used(sources, docs), links, curation)
+    if _keep_unchanged(out, stamp, built):
+        return built
     built.written = sorted(out / name for name in OUTPUTS.values())
 
     def fill(gen: Path, previous: Path | None) -> list[str]:
         _write_generation(gen, previous, ctx, keys, built, _used(sources, docs), links, curation, progress, clock)
-        return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS]
+        (gen / STAMP).write_bytes(pickle.dumps((stamp, built.counts, built.report, built.notes, built.graphs),
+                                               protocol=pickle.HIGHEST_PROTOCOL))
+        return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, STAMP]
 
     publish(out, {}, {}, fill)
     return built
+
+
+def inputs_stamp(keys: list[str], used: list, links: Path | None, curation: Path | None) -> str:
+    """What a build's outputs are made from: every unit's key (each document, its context, the code, the
+    engine, the base IRI), the sources with their hashes and times, the links and curation files, and
+    SOURCE_DATE_EPOCH (the build activity's time)."""
+    extra = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime)
+             for p in (links, curation) if p is not None and p.exists()]
+    return hashlib.sha256(repr((keys, used, extra, os.environ.get("SOURCE_DATE_EPOCH"))).encode()).hexdigest()
+
+
+def _keep_unchanged(out: Path, stamp: str, built: Built) -> bool:
+    """When the current build of `out` was made from the same inputs (its stamp) and is whole, keep it: fill
+    `built` with its counts, report and notes, and write nothing."""
+    current = current_generation(out)
+    if current is None or not all((out / name).exists() for name in [*OUTPUTS.values(), STORE_DIR]):
+        return False  # (out/<name> links into the current generation)
+    try:
+        kept, counts, report, notes, graphs = pickle.loads((current / STAMP).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return False
+    if kept != stamp:
+        return False
+    built.counts, built.report, built.notes, built.graphs = counts, report, notes, graphs
+    built.reused, built.unchanged = len(built.graphs), True
+    built.written = sorted(out / name for name in OUTPUTS.values())
+    return True
 
 
 def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list[str], built: Built, used: list,

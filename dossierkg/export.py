@@ -200,7 +200,7 @@ def publish(out: Path, files: dict[str, bytes], folders: dict | None = None,
     if not _symlinks_work(out):
         return _publish_without_links(out, files, folders, fill)
     clean_generations(out)
-    previous = _current(out)
+    previous = current_generation(out)
     gen = out / f"{GENERATION}{uuid.uuid4().hex[:16]}"
     gen.mkdir()
     for name, data in files.items():
@@ -229,7 +229,7 @@ def publish(out: Path, files: dict[str, bytes], folders: dict | None = None,
 def clean_generations(out: Path) -> list[Path]:
     """Remove what a stopped `publish` left (generations never switched to, temporary links) and put back a
     link that a stop during adoption left missing."""
-    current = _current(out)
+    current = current_generation(out)
     removed = []
     for path in list(out.glob(f"{GENERATION}*")) + list(out.glob(f"{CURRENT}.new")) + list(out.glob(".*.link")):
         if current is not None and path == current:
@@ -245,7 +245,8 @@ def clean_generations(out: Path) -> list[Path]:
     return removed
 
 
-def _current(out: Path) -> Path | None:
+def current_generation(out: Path) -> Path | None:
+    """The generation `out`'s outputs link to now (None before the first, or without symbolic links)."""
     link = out / CURRENT
     if not link.is_symlink():
         return None
@@ -314,7 +315,7 @@ def _adopt(out: Path, names: list[str]) -> None:
                                                               and os.readlink(out / n) == f"{CURRENT}/{n}")]
     if not legacy:
         return
-    current = _current(out)
+    current = current_generation(out)
     gen = out / f"{GENERATION}{uuid.uuid4().hex[:16]}"
     gen.mkdir()
     if current is not None:  # keep what the current generation has

@@ -62,7 +62,9 @@ def build_summary(built) -> str:
     classes = built.classes()
     lines.append("resources: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))))
     lines.append(f"triples: {built.triple_count()} in {len(built.graphs) + 1} named graphs")
-    if built.reused:
+    if built.unchanged:
+        lines.append("unchanged: every input is as the previous build had it; that build is kept, nothing written")
+    elif built.reused:
         lines.append(f"incremental: {built.reused} of {len(docs)} document graphs unchanged, copied from the previous build")
     if built.report is not None:
         r = built.report
@@ -74,7 +76,8 @@ def build_summary(built) -> str:
             lines.append(f"error: {d.source}{f':{p.line}' if p.line else ''}: {p.message}")
     if built.written:
         shown = [_relative(p) for p in built.written]
-        lines.append("written: " + ", ".join(shown) + f", {_relative(built.written[0].parent / 'store')}/")
+        lines.append(("kept: " if built.unchanged else "written: ") + ", ".join(shown)
+                     + f", {_relative(built.written[0].parent / 'store')}/")
     elif built.failed:
         lines.append("nothing written: the previous build is kept")
     return "\n".join(lines)

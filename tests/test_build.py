@@ -523,3 +523,39 @@ def test_a_see_also_in_the_answer_header_is_a_reference_of_the_answer_set(tmp_pa
     assert built.texts[name][int(g.value(URIRef(f"{span}#position"), OA.start)):
                              int(g.value(URIRef(f"{span}#position"), OA.end))].startswith("Zie ook Aanhangsel")
     assert validate_quads(built.quads).conforms
+
+
+def test_a_build_from_the_same_inputs_keeps_the_previous_one(tmp_path):
+    """Nothing changed: the previous build is kept as it is (same generation, nothing written) and summarised
+    as it was. A changed source, links file or SOURCE_DATE_EPOCH, or a previous build missing a part, builds."""
+    dossier = tmp_path / "dossier"
+    shutil.copytree(DOSSIER, dossier)
+    out = tmp_path / "out"
+
+    def run(epoch="1700000000"):
+        result = CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)],
+                                    env={"SOURCE_DATE_EPOCH": epoch})
+        assert result.exit_code == 0, result.output
+        return result.output, os.readlink(out / ".current")
+
+    first, gen = run()
+    again, kept = run()
+    assert kept == gen and "unchanged: every input is as the previous build had it" in again
+    assert [l for l in again.splitlines() if not l.startswith(("unchanged", "kept"))] == \
+        [l for l in first.splitlines() if not l.startswith("written")]
+    _, gen = run("1700000001")  # the build activity's time
+    assert gen != kept
+    links = dossier / "links.csv"
+    links.write_text(links.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    output, changed = run("1700000001")
+    assert changed != gen and "unchanged: every input" not in output
+    shutil.rmtree(out / ".current" / "store")  # a previous build missing its store is not kept
+    output, rebuilt = run("1700000001")
+    assert rebuilt != changed and "unchanged: every input" not in output and open_store(out) is not None
+    (out / "dossier.ttl").unlink()  # a missing link into the kept build is put back
+    output, relinked = run("1700000001")
+    assert relinked == rebuilt and (out / "dossier.ttl").exists() and "unchanged: every input" in output
+    path = dossier / "003_ab754fb98c3b7ac6.txt"
+    path.write_bytes(path.read_bytes() + b"\n")
+    output, _ = run("1700000001")
+    assert "incremental: 4 of 5 document graphs unchanged" in output, output
