@@ -385,7 +385,7 @@ def _keep_unchanged(out: Path, stamp: str, built: Built) -> bool:
     if kept != stamp:
         return False
     built.counts, built.report, built.notes, built.graphs = counts, report, notes, graphs
-    built.reused, built.unchanged = len(built.graphs), True
+    built.unchanged = True
     built.written = sorted(out / name for name in OUTPUTS.values())
     return True
 
