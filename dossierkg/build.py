@@ -348,10 +348,10 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
     clock.mark("resolve")
     built = Built(docs, [], texts, {d.source: minter.graph(d.source) for d in ctx.docs}, seconds=clock.seconds,
                   memory=clock.memory)
+    built.written = sorted(out / name for name in OUTPUTS.values())
     stamp = inputs_stamp(keys, _used(sources, docs), links, curation)
     if _keep_unchanged(out, stamp, built):
         return built
-    built.written = sorted(out / name for name in OUTPUTS.values())
 
     def fill(gen: Path, previous: Path | None) -> list[str]:
         _write_generation(gen, previous, ctx, keys, built, _used(sources, docs), links, curation, progress, clock)
@@ -386,7 +386,6 @@ def _keep_unchanged(out: Path, stamp: str, built: Built) -> bool:
         return False
     built.counts, built.report, built.notes, built.graphs = counts, report, notes, graphs
     built.unchanged = True
-    built.written = sorted(out / name for name in OUTPUTS.values())
     return True
 
 
