@@ -30,7 +30,7 @@ from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
 from .passages import passage_triples, reuse_triples
 from .paths import ONTOLOGY, SHAPES
-from .pieces import Index, Writer, graph_pieces, sort_unique, turtle
+from .pieces import Index, Pieces, Writer, graph_pieces, sort_unique, turtle
 from .policy import instrument_triples
 from .provenance import activity_triples
 from .records import Document
@@ -207,18 +207,27 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
     return out, notes
 
 
-def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None):
-    """The links and provenance graphs serialised and validated: ([(Pieces, results)], notes)."""
+def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
+                   salt: str, previous: dict[str, Unit]) -> tuple[list[Unit], list[Pieces], list[str]]:
+    """The links and provenance graphs serialised and validated: (their units, their pieces, notes). A graph's
+    key is its N-Quads with the code and engine (`salt`); one the previous build made (`previous`) keeps its
+    results: the same triples are not validated again."""
     extra, notes = global_graphs(ctx, units, used, links, curation)
-    out = []
+    made, pieces = [], []
     for g, triples in sorted(extra.items()):
-        results = []
-        if ctx.engine:
+        piece = graph_pieces(triples, g)
+        key = "graph " + hashlib.sha256(salt.encode() + b"\n" + piece.nq).hexdigest()
+        if key in previous:
+            results = previous[key].results
+        elif ctx.engine:
             from .validate import validate_quads
             results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
                                      parallel=1, report_graph=False).results
-        out.append((graph_pieces(triples, g), results))
-    return out, notes
+        else:
+            results = []
+        made.append(Unit(key, "", piece.graph, piece.triples, results=results))
+        pieces.append(piece)
+    return made, pieces, notes
 
 
 def _used(sources: list[Source], docs: list[Document]) -> list:
@@ -344,7 +353,8 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
             compile_shapes(ctx.shapes)  # once, before the workers start
     else:
         ctx.engine = None
-    keys = unit_keys(ctx, f"{memo.salt} {ctx.engine}")
+    salt = f"{memo.salt} {ctx.engine}"
+    keys = unit_keys(ctx, salt)
     clock.mark("resolve")
     built = Built(docs, [], texts, {d.source: minter.graph(d.source) for d in ctx.docs}, seconds=clock.seconds,
                   memory=clock.memory)
@@ -354,7 +364,8 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
         return built
 
     def fill(gen: Path, previous: Path | None) -> list[str]:
-        _write_generation(gen, previous, ctx, keys, built, _used(sources, docs), links, curation, progress, clock)
+        _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation, progress,
+                          clock)
         (gen / STAMP).write_bytes(pickle.dumps((stamp, built.counts, built.report, built.notes, built.graphs),
                                                protocol=pickle.HIGHEST_PROTOCOL))
         return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, STAMP]
@@ -389,8 +400,8 @@ def _keep_unchanged(out: Path, stamp: str, built: Built) -> bool:
     return True
 
 
-def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list[str], built: Built, used: list,
-                      links: Path, curation: Path, progress: Progress | None, clock: "_Clock") -> None:
+def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list[str], salt: str, built: Built,
+                      used: list, links: Path, curation: Path, progress: Progress | None, clock: "_Clock") -> None:
     """The files, index and store of a new generation, reusing what the previous one has for unchanged keys."""
     minter = ctx.minter
     old_units = _read_units(previous)
@@ -424,18 +435,19 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         results = [r for u in units for r in u.results]
         gc.freeze()  # what exists now is never scanned again by the collector while the global step allocates
         try:
-            made, built.notes = _global_pieces(ctx, units, used, links, curation)
+            across, made, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units)
         finally:
             gc.unfreeze()
-        for pieces, found in made:
-            writer.add("graph " + hashlib.sha256(pieces.nq).hexdigest(), pieces)
-            added.append(pieces.nq)
-            results += found
+        for unit, pieces in zip(across, made):
+            writer.add(unit.key, pieces)
+            if unit.key not in writer.old.entries:  # the store has the graphs the previous build had
+                added.append(pieces.nq)
+            results += unit.results
             if pieces.graph != str(minter.provenance_graph):
                 built.graphs[links.name] = URIRef(pieces.graph)
         removed = [writer.old_nquads(k) for k in writer.old.entries if k not in writer.index.entries] if patch else []
         writer.close()
-        (gen / UNITS).write_bytes(pickle.dumps({u.key: u for u in units}, protocol=pickle.HIGHEST_PROTOCOL))
+        (gen / UNITS).write_bytes(pickle.dumps({u.key: u for u in units + across}, protocol=pickle.HIGHEST_PROTOCOL))
         if ctx.engine:
             from .validate import Report
             built.report = Report(not any(r.severity not in ("Warning", "Info") for r in results), results)

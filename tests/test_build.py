@@ -304,6 +304,41 @@ def test_incremental_build_equals_a_full_build(tmp_path):
     assert set(inc) == set(full) and len(inc) == len(full)
 
 
+def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patched_again(tmp_path, monkeypatch):
+    """After one source changed, the links graph is the same: it keeps the previous build's results (they are
+    what validating it gives) and the store patch leaves it alone. The provenance graph changed (its build
+    activity is another) and is validated and patched."""
+    import dossierkg.build as build_module
+    import dossierkg.validate as validate_module
+    from dossierkg.build import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    dossier = tmp_path / "dossier"
+    shutil.copytree(DOSSIER, dossier)
+    first = build(dossier, tmp_path / "out")
+    links_graph, prov_graph = URIRef(ID + "graaf/links"), URIRef(ID + "graaf/provenance")
+    validated, patched = [], []
+    real_validate, real_patch = validate_module.validate_quads, build_module.patch_store
+    monkeypatch.setattr(validate_module, "validate_quads",
+                        lambda quads, *a, **k: validated.append({q[3] for q in quads}) or real_validate(quads, *a, **k))
+    monkeypatch.setattr(build_module, "patch_store",
+                        lambda old, new, removed, added: patched.append((removed, added)) or real_patch(old, new, removed, added))
+    path = dossier / "002_c13e7b55d78e5ffc.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
+    second = build(dossier, tmp_path / "out")
+    assert second.reused == 4 and len(patched) == 1
+    assert {prov_graph} in validated and not any(links_graph in graphs for graphs in validated)
+    removed, added = patched[0]
+    assert f"<{prov_graph}> .".encode() in added and f"<{links_graph}> .".encode() not in added + removed
+    fresh = build(dossier, tmp_path / "fresh")
+    key = lambda r: (r.graph or "", r.focus, r.path or "", r.message)
+    assert sorted(second.report.results, key=key) == sorted(fresh.report.results, key=key)
+    assert [r for r in second.report.results if r.graph == str(links_graph)] == \
+        [r for r in first.report.results if r.graph == str(links_graph)]
+    assert open_store(tmp_path / "out").query("ASK { GRAPH ?g { ?s ?p ?o } }") and \
+        set(open_store(tmp_path / "out")) == set(open_store(tmp_path / "fresh"))
+
+
 def test_store_loading_in_the_background_loads_the_ranges_and_raises_what_failed(tmp_path):
     """store.Loading: loads the byte ranges given, in order; a bad range is raised when the context is left,
     unless the caller left it on an error of its own (that error is not masked)."""
