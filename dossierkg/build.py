@@ -30,7 +30,8 @@ from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
 from .passages import passage_triples, reuse_triples
 from .paths import ONTOLOGY, SHAPES
-from .pieces import Index, Pieces, Writer, graph_pieces, sort_unique, turtle
+from . import turtle
+from .pieces import Index, Pieces, Writer, graph_pieces, ntriples, sort_unique
 from .policy import instrument_triples
 from .provenance import activity_triples
 from .records import Document
@@ -368,7 +369,7 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
                           clock)
         (gen / STAMP).write_bytes(pickle.dumps((stamp, built.counts, built.report, built.notes, built.graphs),
                                                protocol=pickle.HIGHEST_PROTOCOL))
-        return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, STAMP]
+        return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, STAMP, turtle.CHUNKS]
 
     publish(out, {}, {}, fill)
     return built
@@ -412,7 +413,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
              and len(work) <= PATCH_AT_MOST * max(1, len(order)))
     store = None if patch else ox.Store(str(gen / STORE_DIR))
     with Loading(store) if store is not None else nullcontext() as loading:  # loads what is written, meanwhile
-        writer = Writer(gen, previous, loading=loading)
+        writer = Writer(gen, previous, loading=loading, union=not patch)
         units: list[Unit] = []
         added: list[bytes] = []
         made = run_units(ctx, work, gen / PARTS)
@@ -454,20 +455,38 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         clock.mark("global")
         if progress:
             progress("write", 1, 2)
-        union = sort_unique(gen / Writer.UNION)  # each triple of the named graphs once, for dossier.ttl
         if patch:
-            patch_store(previous / STORE_DIR, gen / STORE_DIR, b"".join(removed), b"".join(added))
-        turtle(union, gen / OUTPUTS["ttl"])  # while the store still loads
-        union.unlink()
+            left, joined = patch_store(previous / STORE_DIR, gen / STORE_DIR, b"".join(removed), b"".join(added))
+            try:
+                turtle.patch(previous / OUTPUTS["ttl"], gen / OUTPUTS["ttl"], left, joined)
+            except (OSError, ValueError, KeyError, IndexError, TypeError, SyntaxError, turtle.Mismatch):
+                _turtle_from_pieces(gen)  # the previous dossier.ttl has no chunks, or not the triples it should
+        else:
+            union = sort_unique(gen / Writer.UNION)  # each triple of the named graphs once, for dossier.ttl
+            turtle.write(union, gen / OUTPUTS["ttl"])  # while the store still loads
+            union.unlink()
     if store is not None:
         store.flush()
         del store
-    (gen / Writer.UNION).unlink()
+    (gen / Writer.UNION).unlink(missing_ok=True)
     clock.mark("store")
     classes, triples = store_counts(gen / STORE_DIR, str(DKG._NS))
     built.counts = (Counter(classes), triples)
     if progress:
         progress("store", 1, 1)
+
+
+def _turtle_from_pieces(gen: Path) -> None:
+    """dossier.ttl of the generation's N-Quads, graph by graph (the store would not do: it keeps literals in
+    canonical form, "7"^^xsd:nonNegativeInteger as 7)."""
+    union = gen / Writer.UNION
+    with open(gen / OUTPUTS["nq"], "rb") as nq, open(union, "wb") as out:
+        for entry in Index.read(gen).entries.values():
+            nq.seek(entry["nq"][0])
+            out.write(ntriples(nq.read(entry["nq"][1]), entry["graph"]))
+    ordered = sort_unique(union)
+    turtle.write(ordered, gen / OUTPUTS["ttl"])
+    ordered.unlink()
 
 
 def _read_units(generation: Path | None) -> dict[str, Unit]:

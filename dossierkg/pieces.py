@@ -156,34 +156,6 @@ def sort_unique(path: Path) -> Path:
     return ordered
 
 
-def turtle(ntriples: Path, target: Path) -> None:
-    """Turtle of an N-Triples file, in its order, serialised by Oxigraph as it reads."""
-    head = trig_head()
-    with open(target, "wb") as out:
-        out.write(head)
-        ox.serialize(ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES),  # quads in the default graph
-                     _AfterHead(out, len(head)), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        out.flush()
-        os.fsync(out.fileno())
-
-
-class _AfterHead:
-    """A binary file that drops the first `skip` bytes written to it: Oxigraph's @prefix lines, which come in
-    hash order and have already been written sorted (trig_head: the same lines, so the same length)."""
-
-    def __init__(self, raw, skip: int):
-        self.raw, self.skip = raw, skip
-
-    def write(self, data: bytes) -> int:
-        cut = min(self.skip, len(data))
-        self.skip -= cut
-        self.raw.write(data[cut:])
-        return len(data)
-
-    def flush(self) -> None:
-        self.raw.flush()
-
-
 def trig_head() -> bytes:
     return b"".join(sorted(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items()))
 
@@ -217,12 +189,13 @@ class Writer:
 
     UNION = ".union.nt"
 
-    def __init__(self, folder: Path, previous: Path | None = None, loading=None):
+    def __init__(self, folder: Path, previous: Path | None = None, loading=None, union: bool = True):
         self.folder = folder
         self.loading = loading
         self.handed = {"nq": 0, "union": 0}
         self.files = {fmt: open(folder / name, "wb", buffering=0) for fmt, name in FILES.items()}
-        self.union = open(folder / self.UNION, "wb", buffering=0)  # unbuffered: pieces are copied in by the kernel
+        # unbuffered: pieces are copied in by the kernel; no union when the store and dossier.ttl are patched
+        self.union = open(folder / self.UNION, "wb", buffering=0) if union else None
         self.old = Index.read(previous)
         self.sources = {fmt: open(previous / name, "rb") for fmt, name in FILES.items()} \
             if previous is not None and self.old.entries else {}
@@ -235,7 +208,8 @@ class Writer:
         entry = {"graph": pieces.graph}
         for fmt in FILES:
             entry[fmt] = self._append(fmt, getattr(pieces, fmt))
-        _write_all(self.union, ntriples(pieces.nq, pieces.graph))
+        if self.union:
+            _write_all(self.union, ntriples(pieces.nq, pieces.graph))
         self.index.entries[key] = entry
 
     def place(self, key: str, placed: Placed) -> None:
@@ -245,7 +219,8 @@ class Writer:
             offset, length = placed.spans[fmt]
             with open(f"{placed.stem}.{fmt}", "rb") as src:
                 if fmt == "union":
-                    copy_range(src, self.union, offset, length)
+                    if self.union:
+                        copy_range(src, self.union, offset, length)
                 else:
                     entry[fmt] = self._append(fmt, src, offset, length)
         self.index.entries[key] = entry
@@ -257,7 +232,7 @@ class Writer:
         for fmt in FILES:
             data = self._old(key, fmt)
             entry[fmt] = self._append(fmt, data)
-            if fmt == "nq":
+            if fmt == "nq" and self.union:
                 _write_all(self.union, ntriples(data, old["graph"]))
         self.index.entries[key] = entry
 
@@ -295,14 +270,14 @@ class Writer:
         if self.loading is None:
             return
         for name, fh, default_graph in (("nq", self.files["nq"], False), ("union", self.union, True)):
-            if fh.tell() > self.handed[name]:
+            if fh is not None and fh.tell() > self.handed[name]:
                 self.loading.add(Path(fh.name), self.handed[name], fh.tell(), default_graph)
                 self.handed[name] = fh.tell()
 
     def close(self) -> None:
         self.hand_on()
         _write_all(self.files["jsonld"], JSONLD_TAIL)
-        for fh in [*self.files.values(), self.union]:
+        for fh in [*self.files.values(), *([self.union] if self.union else [])]:
             os.fsync(fh.fileno())
             fh.close()
         for fh in self.sources.values():

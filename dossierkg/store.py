@@ -142,11 +142,12 @@ class Loading:
             raise self.error
 
 
-def patch_store(previous: Path, path: Path, removed: bytes, added: bytes) -> Path:
+def patch_store(previous: Path, path: Path, removed: bytes, added: bytes) -> tuple[set[bytes], set[bytes]]:
     """A copy of the store at `previous` (hard links to its immutable files) at `path`, with the N-Quads
     `removed` (the pieces of the graphs rebuilt or gone) replaced by the N-Quads `added` (their new pieces),
     and the default graph kept the union of the named graphs as a set. A rebuilt graph mostly restates what
-    it stated: only the lines that differ are parsed and written (the same quad is the same line)."""
+    it stated: only the lines that differ are parsed and written (the same quad is the same line). Returns
+    the N-Triples lines that left the union and those that joined it."""
     old, new = set(removed.splitlines(True)), set(added.splitlines(True))
     gone = list(ox.parse(b"".join(sorted(old - new)), format=ox.RdfFormat.N_QUADS))
     come = list(ox.parse(b"".join(sorted(new - old)), format=ox.RdfFormat.N_QUADS))
@@ -156,14 +157,23 @@ def patch_store(previous: Path, path: Path, removed: bytes, added: bytes) -> Pat
         store.remove(q)
     store.extend(come)
     default = ox.DefaultGraph()
+    left, joined = set(), set()
     for q in gone:  # a triple no named graph states any more leaves the default graph
         if not any(isinstance(o.graph_name, ox.NamedNode)
                    for o in store.quads_for_pattern(q.subject, q.predicate, q.object, None)):
             store.remove(ox.Quad(q.subject, q.predicate, q.object, default))
+            left.add(_line(q))
+    for q in come:
+        if ox.Quad(q.subject, q.predicate, q.object, default) not in store:
+            joined.add(_line(q))
     store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in come)
     store.flush()
     del store
-    return path
+    return left, joined
+
+
+def _line(quad: ox.Quad) -> bytes:
+    return f"{quad.subject} {quad.predicate} {quad.object} .\n".encode()
 
 
 def store_counts(path: Path, namespace: str) -> tuple[dict[str, int], int]:
