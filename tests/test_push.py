@@ -477,8 +477,13 @@ def test_virtuoso_row_cap_is_a_warning(virtuoso, virtuoso_pushed):
 
 
 def test_virtuoso_partial_result_is_a_warning(virtuoso, virtuoso_pushed):
+    """Virtuoso cuts an "anytime" query off at its time limit and answers what it has. On a busy machine it
+    sometimes kills the query instead (HY008, an error: exit 3); the query is then asked again, twice at most."""
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    result = invoke("sparql", heavy, "--endpoint", virtuoso.query_url + "?timeout=200", "--format", "csv")
+    for _ in range(3):
+        result = invoke("sparql", heavy, "--endpoint", virtuoso.query_url + "?timeout=200", "--format", "csv")
+        if not (result.exit_code == 3 and "HY008" in result.output):
+            break
     assert result.exit_code == 0, result.output
     assert "warning: partial result: the endpoint says X-SQL-State S1TAT" in result.stderr
 
