@@ -470,10 +470,31 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         del store
     (gen / Writer.UNION).unlink(missing_ok=True)
     clock.mark("store")
-    classes, triples = store_counts(gen / STORE_DIR, str(DKG._NS))
-    built.counts = (Counter(classes), triples)
+    built.counts = _counts_after(previous, left, joined) if patch else None
+    if built.counts is None:
+        classes, triples = store_counts(gen / STORE_DIR, str(DKG._NS))
+        built.counts = (Counter(classes), triples)
     if progress:
         progress("store", 1, 1)
+
+
+_TYPE = f" <{RDF.type}> <{DKG._NS}".encode()
+
+
+def _counts_after(previous: Path, left: set[bytes], joined: set[bytes]) -> tuple[Counter, int] | None:
+    """The previous build's counts (resources by class, distinct triples) with the triples that left the
+    union and those that joined it: what counting the patched store gives. None without previous counts."""
+    try:
+        counts = pickle.loads((previous / STAMP).read_bytes())[1]
+        classes, triples = Counter(counts[0]), counts[1] + len(joined) - len(left)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        return None
+    for lines, step in ((left, -1), (joined, 1)):
+        for line in lines:
+            at = line.find(_TYPE)
+            if at > 0 and line.index(b" ") == at:  # the predicate is rdf:type, the class in the ontology
+                classes[line[at + len(_TYPE):-4].decode()] += step  # the line ends in '> .\n'
+    return +classes, triples
 
 
 def _turtle_from_pieces(gen: Path) -> None:

@@ -318,25 +318,43 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
     first = build(dossier, tmp_path / "out")
     links_graph, prov_graph = URIRef(ID + "graaf/links"), URIRef(ID + "graaf/provenance")
     validated, patched = [], []
-    real_validate, real_patch = validate_module.validate_quads, build_module.patch_store
+    real_validate, real_patch, real_counts = validate_module.validate_quads, build_module.patch_store, \
+        build_module.store_counts
     monkeypatch.setattr(validate_module, "validate_quads",
                         lambda quads, *a, **k: validated.append({q[3] for q in quads}) or real_validate(quads, *a, **k))
     monkeypatch.setattr(build_module, "patch_store",
                         lambda old, new, removed, added: patched.append((removed, added)) or real_patch(old, new, removed, added))
+    monkeypatch.setattr(build_module, "store_counts", None)
     path = dossier / "002_c13e7b55d78e5ffc.txt"
     path.write_text(path.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
     second = build(dossier, tmp_path / "out")
+    monkeypatch.setattr(build_module, "store_counts", real_counts)
     assert second.reused == 4 and len(patched) == 1
     assert {prov_graph} in validated and not any(links_graph in graphs for graphs in validated)
     removed, added = patched[0]
     assert f"<{prov_graph}> .".encode() in added and f"<{links_graph}> .".encode() not in added + removed
     fresh = build(dossier, tmp_path / "fresh")
+    assert second.counts == fresh.counts  # counted from the patch (store_counts is not called), as from the store
     key = lambda r: (r.graph or "", r.focus, r.path or "", r.message)
     assert sorted(second.report.results, key=key) == sorted(fresh.report.results, key=key)
     assert [r for r in second.report.results if r.graph == str(links_graph)] == \
         [r for r in first.report.results if r.graph == str(links_graph)]
     assert open_store(tmp_path / "out").query("ASK { GRAPH ?g { ?s ?p ?o } }") and \
         set(open_store(tmp_path / "out")) == set(open_store(tmp_path / "fresh"))
+
+
+def test_counts_after_a_patch_are_the_previous_counts_with_the_triples_that_left_and_joined(tmp_path):
+    import pickle
+    from collections import Counter
+
+    from dossierkg.build import STAMP, _counts_after
+
+    (tmp_path / STAMP).write_bytes(pickle.dumps(("stamp", (Counter({"Question": 2, "Answer": 1}), 10), None, [], {})))
+    typed = lambda s, c: f"<{ID}{s}> <{RDF.type}> <{DKG._NS}{c}> .\n".encode()
+    left = {typed("q1", "Question"), typed("a1", "Answer"), f"<{ID}q1> <{DKG.text}> \"x\" .\n".encode()}
+    joined = {typed("q3", "Question"), typed("q3", "Thing").replace(str(DKG._NS).encode(), b"http://example.org/")}
+    assert _counts_after(tmp_path, left, joined) == (Counter({"Question": 2}), 9)
+    assert _counts_after(tmp_path / "none", left, joined) is None
 
 
 def test_store_loading_in_the_background_loads_the_ranges_and_raises_what_failed(tmp_path):
