@@ -182,7 +182,8 @@ class Index:
 
 class Writer:
     """Appends pieces to the files of a new generation, in the order given, and indexes them, and every
-    graph's triples to .union.nt (for dossier.ttl and the store's default graph). Pieces come made (`add`),
+    graph's triples to .union.nt (for dossier.ttl and the store's default graph; not with `union=False`, when
+    both are patched). Pieces come made (`add`),
     left in files by a worker (`place`), or from the previous generation (`copy`). With `loading`
     (store.Loading), what is written is handed to it for the store when asked (`hand_on`) and at `close`:
     N-Quads, and the union into the default graph (a triple stated in many graphs is stored once)."""
