@@ -390,15 +390,21 @@ def _keep_unchanged(out: Path, stamp: str, built: Built) -> bool:
     current = current_generation(out)
     if current is None or not all((out / name).exists() for name in [*OUTPUTS.values(), STORE_DIR]):
         return False  # (out/<name> links into the current generation)
-    try:
-        kept, counts, report, notes, graphs = pickle.loads((current / STAMP).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    kept = _read_stamp(current)
+    if kept is None or kept[0] != stamp:
         return False
-    if kept != stamp:
-        return False
-    built.counts, built.report, built.notes, built.graphs = counts, report, notes, graphs
+    _, built.counts, built.report, built.notes, built.graphs = kept
     built.unchanged = True
     return True
+
+
+def _read_stamp(generation: Path) -> tuple | None:
+    """What a generation's STAMP holds: (stamp, counts, report, notes, graphs); None if it cannot be read."""
+    try:
+        kept = pickle.loads((generation / STAMP).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return kept if isinstance(kept, tuple) and len(kept) == 5 else None
 
 
 def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list[str], salt: str, built: Built,
@@ -484,10 +490,11 @@ _TYPE = f" <{RDF.type}> <{DKG._NS}".encode()
 def _counts_after(previous: Path, left: set[bytes], joined: set[bytes]) -> tuple[Counter, int] | None:
     """The previous build's counts (resources by class, distinct triples) with the triples that left the
     union and those that joined it: what counting the patched store gives. None without previous counts."""
+    kept = _read_stamp(previous)
     try:
-        counts = pickle.loads((previous / STAMP).read_bytes())[1]
-        classes, triples = Counter(counts[0]), counts[1] + len(joined) - len(left)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        classes, triples = kept[1]
+        classes, triples = Counter(classes), triples + len(joined) - len(left)
+    except (TypeError, ValueError):  # no stamp, or one without counts
         return None
     for lines, step in ((left, -1), (joined, 1)):
         for line in lines:
