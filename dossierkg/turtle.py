@@ -97,7 +97,7 @@ def _chunks(lines):
     chunk: list[bytes] = []
     previous = None
     for line in lines:
-        subject = line[:line.index(b" ")]
+        subject = _subject(line)
         if subject != previous:
             if chunk and zlib.crc32(subject) & MASK == 0:
                 yield b"".join(chunk)
