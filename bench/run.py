@@ -98,17 +98,7 @@ def main() -> None:
         out["build_summary"] = summary.strip().splitlines()[-3:]
         nq = tmp / "build" / "dossier.nq"
         out["quads"] = sum(1 for _ in nq.open("rb"))
-        # incremental: one source changed
-        changed = Path(files[len(files) // 2])
-        text = changed.read_text(encoding="utf-8")
-        edited = text.replace(" het ", " dat ", 1)
-        assert edited != text, changed
-        changed.write_text(edited, encoding="utf-8")
-        s, mb, summary = timed(KG + ["build", "--dossier", str(corpus), "--out", str(tmp / "build")], env)
-        out["incremental_build_s"], out["incremental_peak_mb"], peak = round(s, 2), round(mb), max(peak, mb)
-        out["incremental_share"] = round(s / out["build_s"], 3)
-        out["incremental_summary"] = [line for line in summary.splitlines() if line.startswith("incremental")]
-        store = open_store(tmp / "build")
+        store = open_store(tmp / "build")  # as a full build leaves it
         out["queries_ms"] = {}
         for name, q in queries.discover().items():
             times = []
@@ -121,6 +111,16 @@ def main() -> None:
             times.sort()
             out["queries_ms"][name] = {"p50": round(statistics.median(times), 1), "p95": round(times[-1], 1)}
         del store
+        # incremental: one source changed
+        changed = Path(files[len(files) // 2])
+        text = changed.read_text(encoding="utf-8")
+        edited = text.replace(" het ", " dat ", 1)
+        assert edited != text, changed
+        changed.write_text(edited, encoding="utf-8")
+        s, mb, summary = timed(KG + ["build", "--dossier", str(corpus), "--out", str(tmp / "build")], env)
+        out["incremental_build_s"], out["incremental_peak_mb"], peak = round(s, 2), round(mb), max(peak, mb)
+        out["incremental_share"] = round(s / out["build_s"], 3)
+        out["incremental_summary"] = [line for line in summary.splitlines() if line.startswith("incremental")]
         s, mb, _ = timed(KG + ["audit", "--dossier", str(corpus), "--build", str(tmp / "build")])
         out["audit_s"], out["audit_peak_mb"], peak = round(s, 2), round(mb), max(peak, mb)
         if not args.no_push:
