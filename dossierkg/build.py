@@ -468,14 +468,12 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
             except (OSError, ValueError, KeyError, IndexError, TypeError, SyntaxError, turtle.Mismatch):
                 _turtle_from_pieces(gen)  # the previous dossier.ttl has no chunks, or not the triples it should
         else:
+            loading.no_more()
+            loading.loaded.wait()  # the loads use both cores; the compaction after them one
             union = sort_unique(gen / Writer.UNION)  # each triple of the named graphs once, for dossier.ttl
-            turtle.write(union, gen / OUTPUTS["ttl"])  # while the store still loads
+            turtle.write(union, gen / OUTPUTS["ttl"])  # while the store is compacted
             union.unlink()
     if store is not None:
-        # The bulk loads leave dozens of level-0 files per index (the default graph's most): every query
-        # would read them all. Compacted now, while the data is warm: 3 s at 10,000 documents; queries
-        # 2-5x faster.
-        store.optimize()
         store.flush()
         del store
     (gen / Writer.UNION).unlink(missing_ok=True)

@@ -106,7 +106,8 @@ def _blocks(data: bytes | Path, start: int = 0, end: int | None = None):
 
 class Loading:
     """Bulk loads into a store, one after another in a thread of their own (Oxigraph releases the GIL), of
-    ranges of files given while they are being written. A context: leaving it waits for every load and
+    ranges of files given while they are being written, then the store compacted (in the same thread: while
+    the caller goes on). A context: leaving it waits for every load and
     raises what failed; leaving it on an error drops the loads not started. The bytes are the build's own,
     parsed strictly when their pieces were made (pieces.graph_pieces), so IRIs are not checked again."""
 
@@ -115,6 +116,7 @@ class Loading:
         self.tasks: queue.Queue = queue.Queue()
         self.error: BaseException | None = None
         self.stopped = False
+        self.loaded = threading.Event()  # set when every load given is done (the compaction then starts)
         self.thread = threading.Thread(target=self._run, name="store-loading", daemon=True)
         self.thread.start()
 
@@ -129,6 +131,16 @@ class Loading:
                     load(self.store, path, default_graph, start, end, lenient=True)
                 except BaseException as exc:  # noqa: BLE001 - raised again by finish()
                     self.error = exc
+        self.loaded.set()
+        if self.error is None and not self.stopped:
+            try:  # the loads leave dozens of overlapping level-0 files per index, which every query would read
+                self.store.optimize()  # (compacted: queries 1.5-5x faster at 10,000 documents)
+            except BaseException as exc:  # noqa: BLE001
+                self.error = exc
+
+    def no_more(self) -> None:
+        """Nothing more will be given: the last loads, then the compaction, start."""
+        self.tasks.put(None)
 
     def __enter__(self) -> "Loading":
         return self
