@@ -345,6 +345,13 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
     if any(d.errors for d in docs):
         return Built(docs, [], texts, {}, seconds=clock.seconds)  # keep the previous build
     curation, links = dossier / "instruments.json", dossier / "links.csv"
+    salt = f"{memo.salt} {engine if validate else None}"  # the code, the base IRI, the validation engine
+    built = Built(docs, [], texts, {d.source: minter.graph(d.source) for d in docs}, seconds=clock.seconds,
+                  memory=clock.memory)
+    built.written = sorted(out / name for name in OUTPUTS.values())
+    stamp = inputs_stamp(salt, _used(sources, docs), links, curation)
+    if _keep_unchanged(out, stamp, built):  # before resolution and the shapes: a build of nothing new is quick
+        return built
     ctx = prepare(sources, docs, minter, curation, links)
     if validate:
         from .validate import shapes_graph
@@ -354,15 +361,8 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
             compile_shapes(ctx.shapes)  # once, before the workers start
     else:
         ctx.engine = None
-    salt = f"{memo.salt} {ctx.engine}"
     keys = unit_keys(ctx, salt)
     clock.mark("resolve")
-    built = Built(docs, [], texts, {d.source: minter.graph(d.source) for d in ctx.docs}, seconds=clock.seconds,
-                  memory=clock.memory)
-    built.written = sorted(out / name for name in OUTPUTS.values())
-    stamp = inputs_stamp(keys, _used(sources, docs), links, curation)
-    if _keep_unchanged(out, stamp, built):
-        return built
 
     def fill(gen: Path, previous: Path | None) -> list[str]:
         _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation, progress,
@@ -375,13 +375,13 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
     return built
 
 
-def inputs_stamp(keys: list[str], used: list, links: Path | None, curation: Path | None) -> str:
-    """What a build's outputs are made from: every unit's key (each document, its context, the code, the
-    engine, the base IRI), the sources with their hashes and times, the links and curation files, and
-    SOURCE_DATE_EPOCH (the build activity's time)."""
+def inputs_stamp(salt: str, used: list, links: Path | None, curation: Path | None) -> str:
+    """What a build's outputs are made from: the code with its ontology tables and shapes, the base IRI and
+    the engine (`salt`), the sources with their hashes and times, the links and curation files, and
+    SOURCE_DATE_EPOCH (the build activity's time). Resolution and every unit's key follow from these."""
     extra = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime)
              for p in (links, curation) if p is not None and p.exists()]
-    return hashlib.sha256(repr((keys, used, extra, os.environ.get("SOURCE_DATE_EPOCH"))).encode()).hexdigest()
+    return hashlib.sha256(repr((salt, used, extra, os.environ.get("SOURCE_DATE_EPOCH"))).encode()).hexdigest()
 
 
 def _keep_unchanged(out: Path, stamp: str, built: Built) -> bool:

@@ -609,22 +609,39 @@ def test_a_see_also_in_the_answer_header_is_a_reference_of_the_answer_set(tmp_pa
     assert validate_quads(built.quads).conforms
 
 
-def test_a_build_from_the_same_inputs_keeps_the_previous_one(tmp_path):
+def test_a_build_from_the_same_inputs_keeps_the_previous_one(tmp_path, monkeypatch):
     """Nothing changed: the previous build is kept as it is (same generation, nothing written) and summarised
-    as it was. A changed source, links file or SOURCE_DATE_EPOCH, or a previous build missing a part, builds."""
+    as it was, without resolving the documents or reading the shapes again. A changed source, links file,
+    curation file, validation choice or SOURCE_DATE_EPOCH, or a previous build missing a part, builds."""
+    import dossierkg.build
+    import dossierkg.validate
+
     dossier = tmp_path / "dossier"
     shutil.copytree(DOSSIER, dossier)
     out = tmp_path / "out"
 
-    def run(epoch="1700000000"):
-        result = CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)],
+    def run(epoch="1700000000", *options):
+        result = CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out), *options],
                                     env={"SOURCE_DATE_EPOCH": epoch})
         assert result.exit_code == 0, result.output
         return result.output, os.readlink(out / ".current")
 
     first, gen = run()
-    again, kept = run()
+    with monkeypatch.context() as patch:  # a kept build decides before resolution and the shapes
+        def refused(*args, **kwargs):
+            raise AssertionError("a build of unchanged inputs resolved the documents or read the shapes")
+        patch.setattr(dossierkg.build, "prepare", refused)
+        patch.setattr(dossierkg.validate, "shapes_graph", refused)
+        again, kept = run()
     assert kept == gen and "unchanged: every input is as the previous build had it" in again
+    output, unvalidated = run("1700000000", "--no-validate")
+    assert unvalidated != gen and "unchanged: every input" not in output
+    output, validated = run()
+    assert validated != unvalidated and "unchanged: every input" not in output
+    curation = dossier / "instruments.json"
+    curation.write_text(curation.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    output, curated = run()
+    assert curated != validated and "unchanged: every input" not in output
     assert [l for l in again.splitlines() if not l.startswith(("unchanged", "kept"))] == \
         [l for l in first.splitlines() if not l.startswith("written")]
     _, gen = run("1700000001")  # the build activity's time
