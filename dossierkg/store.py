@@ -106,10 +106,10 @@ def _blocks(data: bytes | Path, start: int = 0, end: int | None = None):
 
 class Loading:
     """Bulk loads into a store, one after another in a thread of their own (Oxigraph releases the GIL), of
-    ranges of files given while they are being written, then the store compacted (in the same thread: while
-    the caller goes on). A context: leaving it waits for every load and
-    raises what failed; leaving it on an error drops the loads not started. The bytes are the build's own,
-    parsed strictly when their pieces were made (pieces.graph_pieces), so IRIs are not checked again."""
+    ranges of files given while they are being written; after the last, the store compacted in that thread
+    while the caller goes on. A context: leaving it waits for the loads and the compaction and raises what
+    failed; leaving it on an error drops what has not started. The bytes are the build's own, parsed
+    strictly when their pieces were made (pieces.graph_pieces), so IRIs are not checked again."""
 
     def __init__(self, store: ox.Store):
         self.store = store
