@@ -147,7 +147,7 @@ class Loading:
 
     def __exit__(self, kind, value, trace) -> None:
         self.stopped = kind is not None
-        self.tasks.put(None)
+        self.no_more()  # (again, if the caller said so already: the thread stops at the first)
         self.thread.join()
         self.store = None  # the caller's reference is then the last: dropping it closes the store
         if kind is None and self.error is not None:
