@@ -57,6 +57,13 @@ class CannedQuery:
     def is_check(self) -> bool:
         return self.name.endswith("-violation")
 
+    @property
+    def is_distinct(self) -> bool:
+        """Whether the query's own (outermost, so first) SELECT is a SELECT DISTINCT."""
+        code = "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("#"))
+        m = re.search(r"\bSELECT\s+(DISTINCT\b)?", code, re.I)
+        return bool(m and m.group(1))
+
 
 _PARAM = re.compile(r"^#\s*param:\s*(?P<name>\w+)\s+(?P<type>\w+)\s+(?P<default>required|optional|\S+)\s*(?P<desc>.*)$")
 
@@ -165,7 +172,8 @@ def run(query: CannedQuery, given: dict[str, str], store=None, endpoint: str | N
     if endpoint:
         from .store import remote_select
         text = without_param_columns(with_values(strip_header(query.text), bound))
-        return remote_select(endpoint, text, timeout).without_params()
+        results = remote_select(endpoint, text, timeout).without_params()
+        return results.distinct() if query.is_distinct else results
     return run_local(store, query.text, bound, without_params=True)
 
 

@@ -59,6 +59,21 @@ class Results:
             return self
         return Results(keep, [{k: v for k, v in b.items() if k in keep} for b in self.bindings], self.warnings)
 
+    def distinct(self) -> Results:
+        """The rows without exact repeats, in their order: what a SELECT DISTINCT promises and some servers do
+        not keep (Virtuoso 7.2 repeated 871 of the 5,515 rows of response-times at 10,000 documents)."""
+        seen, rows = set(), []
+        for b in self.bindings:
+            key = json.dumps(b, sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                rows.append(b)
+        if len(rows) == len(self.bindings):
+            return self
+        repeated = len(self.bindings) - len(rows)
+        note = f"the endpoint repeated {repeated} row{'s' if repeated != 1 else ''} of a SELECT DISTINCT: dropped"
+        return Results(self.vars, rows, [*self.warnings, note])
+
     def values(self) -> list[dict[str, str | None]]:
         """Plain values per row (None when unbound)."""
         return [{v: (b[v]["value"] if v in b else None) for v in self.vars} for b in self.bindings]
