@@ -87,8 +87,8 @@ def oxigraph_command() -> str:
 class Oxigraph:
     """`oxigraph serve` (or `serve-read-only`) on a folder, union default graph, 127.0.0.1:<free port>."""
 
-    def __init__(self, location: Path, read_only: bool = False):
-        self.location, self.read_only = Path(location), read_only
+    def __init__(self, location: Path, read_only: bool = False, timeout_s: int | None = None):
+        self.location, self.read_only, self.timeout_s = Path(location), read_only, timeout_s
         self.proc: subprocess.Popen | None = None
         self.port = 0
 
@@ -106,6 +106,7 @@ class Oxigraph:
         log = self.location.parent / f"{self.location.name}.oxigraph.log"
         cmd = [oxigraph_command(), "serve-read-only" if self.read_only else "serve", "--location", str(self.location),
                "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]
+        cmd += ["--timeout-s", str(self.timeout_s)] if self.timeout_s else []
         with open(log, "wb") as fh:
             self.proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
@@ -155,9 +156,9 @@ MaxClientConnections = 10
 CheckpointInterval   = 60
 CaseMode             = 2
 DirsAllowed          = ., {dir}
-NumberOfBuffers      = 10000
-MaxDirtyBuffers      = 6000
-MaxQueryMem          = 200M
+NumberOfBuffers      = {buffers}
+MaxDirtyBuffers      = {dirty}
+MaxQueryMem          = {query_mem}
 ThreadsPerQuery      = 2
 
 [HTTPServer]
@@ -185,8 +186,9 @@ def virtuoso_command() -> str:
 class Virtuoso:
     """A private Virtuoso instance: its own database in `folder`, SQL and HTTP on free loopback ports."""
 
-    def __init__(self, folder: Path, max_rows: int = 1000):
+    def __init__(self, folder: Path, max_rows: int = 1000, buffers: int = 10000, query_mem: str = "200M"):
         self.folder, self.max_rows = Path(folder), max_rows
+        self.buffers, self.query_mem = buffers, query_mem  # buffers of 8 KB; bench/remote_queries.py wants more
         self.proc: subprocess.Popen | None = None
         self.sql_port = self.http_port = 0
         self.password = "dba"
@@ -207,7 +209,8 @@ class Virtuoso:
             self.http_port = free_port()
         ini = self.folder / "virtuoso.ini"
         ini.write_text(VIRTUOSO_INI.format(dir=self.folder, sql_port=self.sql_port, http_port=self.http_port,
-                                           max_rows=self.max_rows), encoding="utf-8")
+                                           max_rows=self.max_rows, buffers=self.buffers,
+                                           dirty=self.buffers * 3 // 5, query_mem=self.query_mem), encoding="utf-8")
         log = self.folder / "stdout.log"
         with open(log, "wb") as fh:
             self.proc = subprocess.Popen([virtuoso_command(), "-f", "-c", str(ini)], cwd=self.folder, stdout=fh,
@@ -220,17 +223,37 @@ class Virtuoso:
             raise
         return self
 
-    def set_password(self, new: str) -> None:
-        """Change dba's password (fresh databases start with dba/dba) through isql."""
+    def isql(self, sql: str, timeout: float = 60) -> str:
+        """Run SQL as dba through isql; its output. An error raises."""
         isql = shutil.which("isql-vt") or shutil.which("isql")
         if not isql:
             raise RuntimeError("isql-vt (virtuoso-opensource) is missing")
-        done = subprocess.run([isql, f"127.0.0.1:{self.sql_port}", "dba", self.password,
-                               f"EXEC=USER_CHANGE_PASSWORD('dba', '{self.password}', '{new}');"],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run([isql, f"127.0.0.1:{self.sql_port}", "dba", self.password, f"EXEC={sql}"],
+                              capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0 or "Error" in done.stdout + done.stderr:
-            raise RuntimeError(f"isql could not change the password: {done.stdout}{done.stderr}")
+            raise RuntimeError(f"isql: {sql[:80]}: {done.stdout}{done.stderr}")
+        return done.stdout
+
+    def set_password(self, new: str) -> None:
+        """Change dba's password (fresh databases start with dba/dba)."""
+        self.isql(f"USER_CHANGE_PASSWORD('dba', '{self.password}', '{new}');")
         self.password = new
+
+    def bulk_load(self, nquads: Path) -> None:
+        """Load an N-Quads file with Virtuoso's bulk loader (ld_dir, rdf_loader_run), from a hard link (or a
+        copy) inside the database folder, the one folder it may read."""
+        data = self.folder / "data"
+        data.mkdir(exist_ok=True)
+        target = data / "load.nq"
+        target.unlink(missing_ok=True)
+        try:
+            os.link(nquads, target)
+        except OSError:
+            shutil.copyfile(nquads, target)
+        self.isql(f"ld_dir('{data}', 'load.nq', 'urn:x-unused'); rdf_loader_run(); checkpoint;", timeout=3600)
+        errors = self.isql("SELECT ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
+        if "0 Rows" not in errors:
+            raise RuntimeError(f"Virtuoso's bulk loader failed: {errors}")
 
     def stop(self) -> None:
         stop_pid(self.proc, grace=30)
