@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/audit_reuse.py --docs 1000
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/push.py
+	$(BIN)/python bench/remote_queries.py --docs 1000
 
 # Hardening: >100,000 fuzzed inputs, kg build killed at 20 points, kg push under faults, hostile queries (~5 min)
 chaos: $(STAMP)

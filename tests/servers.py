@@ -231,7 +231,7 @@ class Virtuoso:
         done = subprocess.run([isql, f"127.0.0.1:{self.sql_port}", "dba", self.password, f"EXEC={sql}"],
                               capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0 or "Error" in done.stdout + done.stderr:
-            raise RuntimeError(f"isql: {sql[:80]}: {done.stdout}{done.stderr}")
+            raise RuntimeError(f"isql failed: {done.stdout}{done.stderr}")  # not the SQL: it may hold a password
         return done.stdout
 
     def set_password(self, new: str) -> None:
