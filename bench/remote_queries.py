@@ -1,6 +1,6 @@
 """The canned queries on real SPARQL servers at scale: a build of N synthetic documents (or --build DIR), its
 dossier.nq loaded by each server's own bulk loader, then every canned query through kg's endpoint path (p50
-of 3 runs), its rows compared with the embedded store's.
+of 3 runs), its row count compared with the embedded store's.
 
 - Virtuoso 7 (virtuoso-t): ld_dir + rdf_loader_run; queries on /sparql, whose default graph is every graph.
 - Oxigraph (`oxigraph load`, then `oxigraph serve-read-only --union-default-graph`).
