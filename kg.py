@@ -322,8 +322,11 @@ def serve_cmd(host: str, port: int, timeout: float, max_rows: int, build_dir: Pa
 @click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
               help="Retries after connection errors, timeouts, HTTP 5xx and 429 (exponential back-off).")
 @click.option("--force", is_flag=True, help="Send every graph, also those the server already holds unchanged.")
+@click.option("--no-bulk", is_flag=True, help="Send every graph in a request of its own, also the graphs an "
+              "Oxigraph server does not hold yet (by default they go by its bulk loader, many graphs per request).")
 def push_cmd(endpoint: str, update_url: str | None, gsp_url: str | None, build_dir: Path, user: str | None,
-             password_env: str | None, auth: str, graph_param: str, timeout: float, retries: int, force: bool) -> None:
+             password_env: str | None, auth: str, graph_param: str, timeout: float, retries: int, force: bool,
+             no_bulk: bool) -> None:
     """Load the build's named graphs into a SPARQL 1.1 store, verify their triple counts (exit 3 on failure)."""
     import os
 
@@ -338,13 +341,17 @@ def push_cmd(endpoint: str, update_url: str | None, gsp_url: str | None, build_d
             raise click.UsageError(f"the environment variable {password_env} (--password-env) is not set")
     target = Target(endpoint, update_url, gsp_url, user, password, auth, timeout, retries, graph_param)
     try:
-        report = push(build_dir, target, force=force, log=lambda m: click.echo(m, err=True))
+        report = push(build_dir, target, force=force, log=lambda m: click.echo(m, err=True), bulk=not no_bulk)
     except PushUsageError as exc:
         raise click.UsageError(str(exc)) from None
     except PushError as exc:
         click.echo(f"kg push: {exc}", err=True)
         sys.exit(EXIT_INPUT)
     how = "Graph Store Protocol" if report.protocol == "gsp" else "SPARQL Update"
+    if report.bulk:
+        rest = len(report.sent) - len(report.bulk)
+        how = "Oxigraph's bulk loader" + (f" (new graphs) and {how} ({rest} graph{'s' if rest != 1 else ''})"
+                                          if rest else "")
     click.echo(f"kg push: {report.endpoint} via {how} at {report.url}")
     for iri in report.sent:
         click.echo(f"  sent     {report.counts[iri]:>7}  {iri}")

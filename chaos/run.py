@@ -104,6 +104,10 @@ def push_under_faults(rounds: int, seed: int, work: Path) -> dict:
         lambda: Fault("PUT", "/store", action="slow", seconds=1.5),  # past the 1 s timeout: retried
         lambda: Fault("POST", "/update", times=rnd.randint(1, 2), status=rnd.choice([500, 503, 413])),
         lambda: Fault("PUT", "/store", times=99, status=rnd.choice([400, 403])),  # refused for good
+        # the bulk loads of the graphs the server lost
+        lambda: Fault("POST", "/store", times=rnd.randint(1, 2), status=rnd.choice([500, 503])),
+        lambda: Fault("POST", "/store", action="swallow"),
+        lambda: Fault("POST", "/store", action="slow", seconds=1.5),  # retried: the same quads loaded twice
     ]
     with Oxigraph(work / "push-db") as server, Proxy(server.base) as proxy:
         proxy.server.handle_error = lambda request, address: None  # a client that gave up (slow): no traceback

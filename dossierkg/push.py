@@ -7,6 +7,13 @@ Per named graph of <build>/dossier.nq:
 - SPARQL Update: `DROP SILENT GRAPH <iri>` and `INSERT DATA { GRAPH <iri> { … } }` in batches, POSTed as
   `update=` (several small graphs share a request; a big graph spans several).
 
+On Oxigraph (its Server header), the graphs the server does not hold yet go in bulk instead: their N-Quads,
+many graphs per request, POSTed to the store URL with `no_transaction` (Oxigraph's bulk loader; 3x faster
+than a PUT per graph, each a RocksDB transaction). Adding a graph the server lacks is replacing it, and
+adding the same quads twice gives the same dataset, so a retried request cannot duplicate data; graphs the
+server holds are replaced by PUT as above, and graphs with blank nodes always go by PUT (blank node labels
+are scoped per request). `bulk=False` (`kg push --no-bulk`) writes every graph in a request of its own.
+
 Writes go through httpx (timeouts, digest or basic auth, connection reuse); they are retried with
 exponential back-off on connection errors, timeouts, 5xx and 429 (Retry-After honoured), never on other
 4xx. Every write is idempotent (PUT replaces, DROP + INSERT DATA of the same triples gives the same graph),
@@ -43,6 +50,7 @@ from .store import RemoteError, redact, remote_query
 
 STATE_FILE = "push-state.json"
 BATCH_BYTES = 1_000_000  # SPARQL Update request size (several graphs per request, a big graph split)
+BULK_BYTES = 16_000_000  # N-Quads per bulk request to Oxigraph (whole graphs)
 MIN_BATCH_BYTES = 4_000  # smallest request size tried when a server says a request is too large
 COUNT_CHUNK = 200        # graphs per verification query
 MAX_BACKOFF = 30.0       # seconds between attempts when the server gives no Retry-After
@@ -92,6 +100,11 @@ class Graph:
             raise PushError(f"graph <{self.iri}>: {path} changed while it was being pushed (a new build?)")
         return data
 
+    @property
+    def nquads(self) -> bytes:
+        """Its N-Triples as N-Quads of the graph (an N-Triples line ends in " .\n", and nowhere else)."""
+        return self.ntriples.replace(b" .\n", f" <{self.iri}> .\n".encode())
+
 
 @dataclass
 class Target:
@@ -112,6 +125,7 @@ class Report:
     protocol: str
     url: str
     sent: list[str] = field(default_factory=list)
+    bulk: list[str] = field(default_factory=list)  # of `sent`: added by Oxigraph's bulk loader
     skipped: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
@@ -168,13 +182,28 @@ def _pieces(nquads: Path) -> list[tuple[str, int, int]] | None:
 
 
 def _canonical(nquads: bytes, graph: str) -> tuple[bytes, int, bool]:
-    """One graph's N-Quads as its canonical N-Triples (distinct, sorted), their count, whether blank nodes."""
+    """One graph's N-Quads as its canonical N-Triples (distinct, sorted), their count, whether blank nodes.
+
+    A build's piece is that already: a quad per line, the lines sorted and distinct, each term written as
+    Oxigraph writes it. So once parsed (every quad in the graph), a piece whose lines are one quad each, in
+    strictly increasing order, without a \\u escape (which Oxigraph may write otherwise), is taken as it is
+    (half the time); anything else is written again from the parsed triples."""
+    node = ox.NamedNode(graph)
+    count = 0
     try:
-        quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+        for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+            if q.graph_name != node:
+                raise PushError(f"graph <{graph}>: its piece of the build holds quads of another graph")
+            count += 1
     except (SyntaxError, ValueError) as exc:
         raise PushError(f"graph <{graph}>: not readable N-Quads: {exc}") from None
-    if any(not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != graph for q in quads):
-        raise PushError(f"graph <{graph}>: its piece of the build holds quads of another graph")
+    lines = nquads.split(b"\n")
+    if (count and lines.pop() == b"" and len(lines) == count and b"\\u" not in nquads and b"\\U" not in nquads
+            and all(line[:1] == b"<" or line[:2] == b"_:" for line in lines)
+            and all(a < b for a, b in zip(lines, lines[1:]))):
+        data = nquads.replace(f" <{graph}> .\n".encode(), b" .\n")
+        return data, count, b"_:" in data  # (a "_:" in a literal only sends the graph by PUT)
+    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
     return _ntriples({ox.Triple(q.subject, q.predicate, q.object) for q in quads})
 
 
@@ -440,6 +469,46 @@ def put_graph(session: Session, url: str, graph: Graph) -> None:
                   headers={"Content-Type": "application/n-triples; charset=utf-8"})
 
 
+def bulk_requests(graphs: list[Graph], limit: int = BULK_BYTES):
+    """(graphs, their N-Quads) of requests of about `limit` bytes each, whole graphs in each."""
+    names: list[str] = []
+    data: list[bytes] = []
+    size = 0
+    for g in graphs:
+        quads = g.nquads
+        if names and size + len(quads) > limit:
+            yield names, data
+            names, data, size = [], [], 0
+        names.append(g.iri)
+        data.append(quads)
+        size += len(quads)
+    if names:
+        yield names, data
+
+
+def bulk_load(session: Session, url: str, graphs: list[Graph]) -> list[str]:
+    """The graphs POSTed as N-Quads to Oxigraph's store URL with `no_transaction` (its bulk loader), in
+    requests of BULK_BYTES; the graphs loaded. [] when the server refuses the first request as one it does
+    not take (404, 405, 415, 501): the caller writes them one by one."""
+    loaded: list[str] = []
+    for names, quads in bulk_requests(graphs):
+        what = (f"the bulk load of {len(names)} graphs, <{names[0]}> to <{names[-1]}>" if len(names) > 1
+                else f"the bulk load of graph <{names[0]}>")
+        try:  # the graphs' bytes streamed one after another (not joined: a copy of each request held at once)
+            session.write("POST", url, what, params={"no_transaction": ""}, content=quads,
+                          headers={"Content-Type": "application/n-quads; charset=utf-8",
+                                   "Content-Length": str(sum(map(len, quads)))})
+        except Refused as exc:
+            if not loaded and exc.status in (404, 405, 415, 501):
+                session.log(f"kg push: {redact(url)}: no bulk load there ({exc}); sending a graph per request")
+                return []
+            raise
+        finally:
+            quads.clear()  # freed now: httpx's response holds its request in a cycle until the collector runs
+        loaded += names
+    return loaded
+
+
 def delete_graph(session: Session, protocol: str, url: str, iri: str) -> None:
     if protocol == "gsp":
         try:
@@ -496,9 +565,10 @@ def update_requests(graphs: list[Graph], limit: int = BATCH_BYTES) -> list[tuple
 # --- the push --------------------------------------------------------------------------------------------
 
 def push(build: Path, target: Target, force: bool = False, log: Callable[[str], None] = print,
-         sleep: Callable[[float], None] = time.sleep) -> Report:
+         sleep: Callable[[float], None] = time.sleep, bulk: bool = True) -> Report:
     """Push the build's named graphs to the target; raises PushError (exit 3) when anything is refused or
-    does not verify. The state file is updated for the graphs that verified."""
+    does not verify. The state file is updated for the graphs that verified. `bulk`: graphs an Oxigraph
+    server lacks go by its bulk loader."""
     started = time.perf_counter()
     if target.retries < 0 or target.timeout <= 0:
         raise PushUsageError("--retries must be 0 or more and --timeout more than 0")
@@ -526,7 +596,11 @@ def push(build: Path, target: Target, force: bool = False, log: Callable[[str], 
         for g in changed:
             known.pop(g.iri, None)  # until it verifies
         try:
-            report.protocol, report.url = send(session, protocol, url, fallback, changed, log)
+            if bulk and protocol == "gsp" and "oxigraph" in headers.get("server", "").lower():
+                report.bulk = bulk_load(session, url, [g for g in changed if not before[g.iri] and not g.blank_nodes])
+            loaded = set(report.bulk)
+            report.protocol, report.url = send(session, protocol, url, fallback,
+                                               [g for g in changed if g.iri not in loaded], log)
             for iri in stale:
                 delete_graph(session, report.protocol, report.url, iri)
                 known.pop(iri, None)

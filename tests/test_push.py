@@ -148,7 +148,7 @@ def test_push_loads_every_graph(built, oxigraph, pushed):
     n = len(local)
     assert n >= 6 and GRAPH + "provenance" in local and GRAPH + "000_6571167254aee64b" in local
     assert server_counts(oxigraph.query_url, local) == local
-    assert f"via Graph Store Protocol at {oxigraph.store_url}" in pushed.stdout
+    assert f"via Oxigraph's bulk loader at {oxigraph.store_url}" in pushed.stdout  # a fresh server: all new
     assert sent(pushed.stdout) == set(local)
     assert f"{n} graphs: {n} sent, 0 skipped (unchanged); {sum(local.values())} triples verified" in pushed.stdout
     state = json.loads((built / STATE_FILE).read_text())["endpoints"][oxigraph.query_url]["graphs"]
@@ -263,7 +263,9 @@ def test_read_only_server_refuses_with_exit_3(tmp_path, built):
     with Oxigraph(tmp_path / "db", read_only=True) as server:
         result = invoke("push", "--endpoint", server.query_url, "--build", built)
         assert result.exit_code == 3
-        assert f"kg push: {server.store_url} refused graph <{GRAPH}000_6571167254aee64b>: HTTP 403" in result.stderr
+        n = len(local_counts(built))
+        assert (f"kg push: {server.store_url} refused the bulk load of {n} graphs, <{GRAPH}000_6571167254aee64b> to "
+                f"<{GRAPH}provenance>: HTTP 403") in result.stderr
         assert "read-only" in result.stderr and "retrying" not in result.stderr
         assert result.stdout == ""
 
@@ -324,13 +326,101 @@ def test_unreachable_endpoint(built):
 def test_a_count_mismatch_names_the_graph(built, oxigraph, pushed, tmp_path):
     with Oxigraph(tmp_path / "db") as fresh, Proxy(fresh.base) as proxy:
         proxy.add(Fault("PUT", "/store", action="swallow"))  # says 204, stores nothing
-        result = invoke("push", "--endpoint", proxy.url("/query"), "--build", built)
+        result = invoke("push", "--endpoint", proxy.url("/query"), "--build", built, "--no-bulk")
         assert result.exit_code == 3
         assert (f"verification failed: graph <{GRAPH}000_6571167254aee64b>: the server holds 0 triples, the build has "
                 f"{local_counts(built)[GRAPH + '000_6571167254aee64b']}") in result.stderr
         # the graph that failed is not recorded: the next push sends it (and only it)
         again = invoke("push", "--endpoint", proxy.url("/query"), "--build", built)
         assert again.exit_code == 0 and sent(again.stdout) == {GRAPH + "000_6571167254aee64b"}, again.output
+
+
+def test_graphs_the_server_lacks_go_by_bulk_load_the_others_by_put(built, tmp_path):
+    local = local_counts(built)
+    bulk_posts = lambda proxy: [r for r in proxy.requests("POST", "/store") if "no_transaction" in r[1]]  # noqa: E731
+    with Oxigraph(tmp_path / "db") as server, Proxy(server.base) as proxy:
+        first = invoke("push", "--endpoint", proxy.url("/query"), "--build", built)
+        assert first.exit_code == 0, first.output
+        assert f"via Oxigraph's bulk loader at {proxy.url('/store')}" in first.stdout and sent(first.stdout) == set(local)
+        assert len(bulk_posts(proxy)) == 1 and not proxy.requests("PUT")  # the dossier: one request
+        assert server_counts(server.query_url, local) == local
+
+        lost = GRAPH + "002_c13e7b55d78e5ffc"
+        httpx.post(server.update_url, data={"update": f"DROP GRAPH <{lost}>"}).raise_for_status()
+        forced = invoke("push", "--endpoint", proxy.url("/query"), "--build", built, "--force")
+        assert forced.exit_code == 0 and sent(forced.stdout) == set(local), forced.output
+        assert len(bulk_posts(proxy)) == 2 and len(proxy.requests("PUT")) == len(local) - 1
+        assert f"via Oxigraph's bulk loader (new graphs) and Graph Store Protocol ({len(local) - 1} graphs)" \
+            in forced.stdout
+        assert server_counts(server.query_url, local) == local  # replaced, not added to
+
+    with Oxigraph(tmp_path / "db2") as server, Proxy(server.base) as proxy:
+        one_by_one = invoke("push", "--endpoint", proxy.url("/query"), "--build", built, "--no-bulk")
+        assert one_by_one.exit_code == 0 and "via Graph Store Protocol at" in one_by_one.stdout
+        assert not bulk_posts(proxy) and len(proxy.requests("PUT")) == len(local)
+        assert server_counts(server.query_url, local) == local
+
+
+def test_a_bulk_load_is_retried_without_duplicates_and_falls_back_where_refused(built, tmp_path):
+    local = local_counts(built)
+    with Oxigraph(tmp_path / "db") as server, Proxy(server.base) as proxy:
+        proxy.add(Fault("POST", "/store", action="slow", seconds=2.5))  # the client gives up, the server loads it
+        result = invoke("push", "--endpoint", proxy.url("/query"), "--build", built, "--timeout", "1")
+        assert result.exit_code == 0, result.output
+        assert "graphs, <" in result.stderr and "no answer within 1 s" in result.stderr and "retrying" in result.stderr
+        time.sleep(2)  # the first request reaches the server too
+        assert server_counts(server.query_url, local) == local
+        total = httpx.post(server.query_url, data={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                           headers={"Accept": "application/sparql-results+json"}).json()
+        assert int(total["results"]["bindings"][0]["n"]["value"]) == sum(local.values())
+    with Oxigraph(tmp_path / "db2") as server, Proxy(server.base) as proxy:
+        proxy.add(Fault("POST", "/store", status=415, body=b"Unsupported Media Type"))  # a server without it
+        result = invoke("push", "--endpoint", proxy.url("/query"), "--build", built)
+        assert result.exit_code == 0, result.output
+        assert "no bulk load there" in result.stderr and "HTTP 415" in result.stderr
+        assert len(proxy.requests("PUT")) == len(local) and "via Graph Store Protocol at" in result.stdout
+        assert server_counts(server.query_url, local) == local
+    with Oxigraph(tmp_path / "db3") as server, Proxy(server.base) as proxy:
+        proxy.add(Fault("POST", "/store", action="swallow"))  # says 204, stores nothing: every graph is named
+        result = invoke("push", "--endpoint", proxy.url("/query"), "--build", built)
+        assert result.exit_code == 3 and f"graph <{GRAPH}provenance>: the server holds 0 triples" in result.stderr
+        again = invoke("push", "--endpoint", proxy.url("/query"), "--build", built)
+        assert again.exit_code == 0 and sent(again.stdout) == set(local), again.output
+
+
+def test_graphs_with_blank_nodes_go_by_put(tmp_path):
+    """Blank node labels are scoped per request: two graphs' _:b in one bulk request would be one node."""
+    build_dir = tmp_path / "out"
+    build_dir.mkdir()
+    (build_dir / "dossier.nq").write_bytes(
+        b'_:b <http://example.org/p> "1" <http://example.org/g1> .\n'
+        b'_:b <http://example.org/p> "2" <http://example.org/g2> .\n'
+        b'<http://example.org/s> <http://example.org/p> "3" <http://example.org/g3> .\n')
+    with Oxigraph(tmp_path / "db") as server, Proxy(server.base) as proxy:
+        result = invoke("push", "--endpoint", proxy.url("/query"), "--build", build_dir)
+        assert result.exit_code == 0, result.output
+        assert [r[1].split("=")[-1] for r in proxy.requests("PUT")] == \
+            ["http%3A%2F%2Fexample.org%2Fg1", "http%3A%2F%2Fexample.org%2Fg2"]
+        assert len([r for r in proxy.requests("POST", "/store") if "no_transaction" in r[1]]) == 1
+        q = "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { GRAPH ?g { ?b <http://example.org/p> ?o } FILTER ISBLANK(?b) }"
+        r = httpx.post(server.query_url, data={"query": q}, headers={"Accept": "application/sparql-results+json"})
+        assert r.json()["results"]["bindings"][0]["n"]["value"] == "2"
+
+
+def test_bulk_requests_keep_graphs_whole_and_a_piece_out_of_order_is_made_canonical():
+    from dossierkg.push import Graph, _canonical, bulk_requests
+
+    graphs = [Graph(f"urn:g{i}", 1, "", False, data=f"<urn:s> <urn:p> \"{'x' * 40 * i}\" .\n".encode())
+              for i in range(1, 6)]
+    requests = [(names, b"".join(data)) for names, data in bulk_requests(graphs, limit=200)]
+    assert [names for names, _ in requests] == [["urn:g1", "urn:g2"], ["urn:g3"], ["urn:g4"], ["urn:g5"]]
+    assert all(data.count(b"\n") == len(names) for names, data in requests)  # whole graphs, one line each
+    assert requests[0][1].endswith(b'"x' + b"x" * 79 + b'" <urn:g2> .\n')
+    sorted_piece = b'<urn:a> <urn:p> "1" <urn:g> .\n<urn:b> <urn:p> "2" <urn:g> .\n'
+    shuffled = b'<urn:b> <urn:p> "2" <urn:g> .\n<urn:a> <urn:p> "1" <urn:g> .\n<urn:b> <urn:p> "2" <urn:g> .\n'
+    canonical = (b'<urn:a> <urn:p> "1" .\n<urn:b> <urn:p> "2" .\n', 2, False)
+    assert _canonical(sorted_piece, "urn:g") == _canonical(shuffled, "urn:g") == canonical
+    assert _canonical(b'<urn:a> <urn:p> "\\u0041" <urn:g> .\n', "urn:g") == (b'<urn:a> <urn:p> "A" .\n', 1, False)
 
 
 def test_basic_auth_and_the_password_is_never_printed(built, oxigraph, pushed):
