@@ -86,3 +86,22 @@ def test_explain_refuses_what_it_cannot_find(built):
     _, out = built
     result = CliRunner().invoke(kg.cli, ["explain", "2023Z00468 antwoord 99", "--build", str(out)])
     assert result.exit_code == 3 and "no antwoord 99" in result.output
+
+
+def test_every_span_is_checked_once_and_changed_spans_come_in_file_and_line_order(built, tmp_path):
+    from dossierkg.audit import audit
+    from dossierkg.store import open_store
+
+    dossier, out = built
+    changed = tmp_path / "dossier"
+    shutil.copytree(dossier, changed)
+    for name in FILES[1:3]:
+        path = changed / name
+        path.write_text(path.read_text(encoding="utf-8").replace("mobilisatie", "mobilisaties"), encoding="utf-8")
+    store = open_store(out)
+    q = ("SELECT (COUNT(DISTINCT ?span) AS ?n) WHERE { ?span <http://www.w3.org/ns/oa#hasSource> ?f ; "
+         "<http://www.w3.org/ns/oa#hasSelector> ?s }")
+    sources, spans, findings = audit(store, changed)
+    assert sources >= len(FILES) and spans == int(next(iter(store.query(q)))["n"].value)
+    moved = [(f.file, f.line) for f in findings if f.kind == "span-changed"]
+    assert len({file for file, _ in moved}) == 2 and moved == sorted(moved) and len(moved) > 10
