@@ -30,7 +30,8 @@ SELECT DISTINCT ?span ?name ?start ?end ?exact WHERE {
   { SELECT ?span ?quote WHERE { ?span oa:hasSelector ?quote } }
   { SELECT ?quote ?exact WHERE { ?quote oa:exact ?exact } }
   { SELECT ?span ?file WHERE { ?span oa:hasSource ?file } }
-  { SELECT ?file ?name WHERE { ?file a dkg:SourceFile . { SELECT ?file ?name WHERE { ?file dcterms:identifier ?name } } } }
+  { SELECT ?file ?name WHERE {
+      ?file a dkg:SourceFile . { SELECT ?file ?name WHERE { ?file dcterms:identifier ?name } } } }
 }"""
 
 DERIVED = """
