@@ -240,6 +240,7 @@ def test_a_build_is_read_a_graph_at_a_time_and_agrees_with_a_whole_file_read(tmp
     from dossierkg.push import PushError
 
     by_piece = local_graphs(built / "dossier.nq")
+    assert local_graphs(built / "dossier.nq", parallel_from=1) == by_piece  # read by forked workers
     (tmp_path / "dossier.nq").write_bytes((built / "dossier.nq").read_bytes())
     whole = local_graphs(tmp_path / "dossier.nq")
     assert all(g.piece for g in by_piece.values()) and not any(g.piece for g in whole.values())
@@ -256,6 +257,17 @@ def test_a_build_is_read_a_graph_at_a_time_and_agrees_with_a_whole_file_read(tmp
     moved = type(g)(g.iri, g.triples, g.sha256, g.blank_nodes, piece=(str(changed), offset, length + 6))
     with pytest.raises(PushError, match="changed while it was being pushed"):
         moved.ntriples
+
+    broken = tmp_path / "broken"  # a piece that does not parse: named, also when a worker read it
+    broken.mkdir()
+    real = Path(os.path.realpath(built / "dossier.nq")).parent
+    shutil.copy(real / ".pieces.json", broken / ".pieces.json")
+    data = bytearray((real / "dossier.nq").read_bytes())
+    data[offset:offset + 1] = b"{"
+    (broken / "dossier.nq").write_bytes(bytes(data))
+    for parallel_from in (1, 10**6):
+        with pytest.raises(PushError, match=f"graph <{re.escape(g.iri)}>: not readable N-Quads"):
+            local_graphs(broken / "dossier.nq", parallel_from=parallel_from)
 
 
 def test_read_only_server_refuses_with_exit_3(tmp_path, built):
