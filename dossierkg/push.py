@@ -8,7 +8,7 @@ Per named graph of <build>/dossier.nq:
   `update=` (several small graphs share a request; a big graph spans several).
 
 On Oxigraph (its Server header), the graphs the server does not hold yet go in bulk instead: their N-Quads,
-many graphs per request, POSTed to the store URL with `no_transaction` (Oxigraph's bulk loader; 3x faster
+many graphs per request, POSTed to the store URL with `no_transaction` (Oxigraph's bulk loader; 2-4x faster
 than a PUT per graph, each a RocksDB transaction). Adding a graph the server lacks is replacing it, and
 adding the same quads twice gives the same dataset, so a retried request cannot duplicate data; graphs the
 server holds are replaced by PUT as above, and graphs with blank nodes always go by PUT (blank node labels
