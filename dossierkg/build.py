@@ -201,9 +201,9 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
     if curation is not None and curation.exists():
         used.append((curation.name, hashlib.sha256(curation.read_bytes()).hexdigest(), curation.stat().st_mtime))
     activity, prov = activity_triples(minter, used, graphs)
-    prov += reuse_triples(minter, ctx.docs, ctx.res, ctx.texts, activity)
-    prov += passage_triples(minter, ctx.docs, ctx.res, ctx.texts, activity,
-                            sentences_of={u.source: u.sentences for u in units if u.sentences})
+    passages_of = {u.source: u.passages for u in units if u.passages is not None}
+    prov += reuse_triples(minter, ctx.docs, ctx.res, ctx.texts, activity, passages_of)
+    prov += passage_triples(minter, ctx.docs, ctx.res, ctx.texts, activity, passages_of)
     out[pg] = prov
     return out, notes
 

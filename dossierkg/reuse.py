@@ -7,6 +7,7 @@ share a shingle are compared (not all pairs).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from array import array
 from collections import Counter
@@ -24,46 +25,43 @@ class Reuse:
     similarity: float
 
 
-class Shingler:
-    """Word 3-shingles as one int each: every word gets an id (in the order first met), and a shingle packs its
-    three ids into `width` bits each. The packing is exact (no hashing): two shingles are one int only when
-    they are the same three words. A text's shingles are an array of distinct ints (8 bytes each; a set of
-    word tuples takes some 300). Raises OverflowError when a word id reaches 2**width."""
-
-    def __init__(self, width: int = 21):
-        self.ids: dict[str, int] = {}
-        self.width, self.limit = width, 1 << width
-        self.compact = 3 * width <= 63  # fits array('q')
-
-    def __call__(self, text: str):
-        ids, w = self.ids, self.width
-        words = _WORD.findall(text.lower())
-        known = list(map(ids.get, words))
-        if None in known:  # a new word
-            known = [ids.setdefault(word, len(ids)) for word in words]
-            if len(ids) > self.limit:
-                raise OverflowError(f"more than 2**{w} distinct words")
-        packed = {(a << 2 * w) | (b << w) | c for a, b, c in zip(known, known[1:], known[2:])}
-        return array("q", packed) if self.compact else tuple(packed)
+_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, (1 << 63) - 1)
+_WORD_IDS: dict[str, int] = {}  # word -> its 64-bit id, made once per process
 
 
-def shingle_sets(texts, width: int = 21) -> list:
-    """The 3-shingles of each text (`Shingler`, one word id per word across all texts): an array of ints per
-    text. With more than 2**21 distinct words, made again with 64-bit ids (tuples of Python ints)."""
-    try:
-        shingler = Shingler(width)
-        return [shingler(t) for t in texts]
-    except OverflowError:
-        shingler = Shingler(64)
-        return [shingler(t) for t in texts]
+def _word_id(word: str) -> int:
+    return _WORD_IDS.setdefault(word, int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big"))
 
 
-def find_reuse(blocks: dict[tuple[str, int], tuple[str, str]], minimum: float = MINIMUM) -> list[Reuse]:
-    """blocks: key -> (group, text); pairs within one group (one answer set) are not compared."""
+def shingles(text: str) -> array:
+    """The word 3-shingles of a text as an array of distinct ints. A word's id is its 64-bit BLAKE2b hash and a
+    shingle mixes its three ids into 63 bits, so a text's shingles are the same in every process and build (a
+    build keeps each document's with its unit); two different shingles share an int with a chance of about
+    one in 2**63 per pair."""
+    words = _WORD.findall(text.lower())
+    get = _WORD_IDS.get
+    ids = list(map(get, words))
+    if None in ids:  # a word not met before in this process
+        ids = list(map(_word_id, words))
+    k1, k2, mask = _MIX
+    return array("q", {((a * k1) ^ (b * k2) ^ c) & mask for a, b, c in zip(ids, ids[1:], ids[2:])})
+
+
+def shingle_sets(texts) -> list[array]:
+    """The `shingles` of each text."""
+    return list(map(shingles, texts))
+
+
+def find_reuse(blocks: dict[tuple[str, int], tuple[str, str]], minimum: float = MINIMUM,
+               sets: list | None = None) -> list[Reuse]:
+    """blocks: key -> (group, text); pairs within one group (one answer set) are not compared. sets: the
+    blocks' `shingle_sets`, when made beforehand."""
     keys = list(blocks)
     groups = [group for group, _ in blocks.values()]
+    if sets is None:
+        sets = shingle_sets([text for _, text in blocks.values()])
     out = []
-    for i, j, score in _shared(shingle_sets([text for _, text in blocks.values()]), minimum):
+    for i, j, score in _shared(sets, minimum):
         if groups[i] != groups[j]:
             a, b = sorted((keys[i], keys[j]))
             out.append(Reuse(a, b, round(score, 3)))

@@ -1,5 +1,5 @@
 """A document's unit of work: its named graph's triples, their pieces of the build's files, their SHACL
-results, and the few facts the build needs across documents (identifiers, curated entities, sentences).
+results, and the few facts the build needs across documents (identifiers, curated entities, passages).
 
 Units run in batches on every core (forked worker processes that share the parsed documents); a batch is
 validated at once, since shapes only relate resources within one source's graph.
@@ -21,7 +21,7 @@ from rdflib import URIRef
 from .links import organisation_triples
 from .mapping import map_document
 from .namespace import DCTERMS, PROV
-from .passages import document_sentences
+from .passages import document_passages
 from .pieces import Placed, graph_pieces, remove_part, write_part
 from .policy import legal_triples
 
@@ -57,7 +57,7 @@ class Unit:
     derivations: dict = field(default_factory=dict)  # resource with an identifier -> what it derives from
     known: list = field(default_factory=list)  # curated entities among this graph's subjects
     results: list = field(default_factory=list)  # validation.Result of this graph
-    sentences: list = field(default_factory=list)  # passages.document_sentences of the document
+    passages: object = None  # passages.document_passages of the document
 
 
 def unit_key(salt: str, doc, context: str, ctx: Context) -> str:
@@ -103,7 +103,7 @@ def _run_batch(batch: list[tuple[int, str]]) -> list[tuple[Unit, Placed]]:
         triples = unit_triples(doc, ctx)
         pieces = graph_pieces(triples, graph)
         unit = summarise(key, doc.source, graph, triples, ctx.curated, pieces.triples)
-        unit.sentences = document_sentences(doc, ctx.texts[doc.source])
+        unit.passages = document_passages(doc, ctx.texts[doc.source])
         made.append((unit, pieces))
         quads += [(s, p, o, graph) for s, p, o in triples]
     if ctx.engine:

@@ -1,7 +1,10 @@
 """Sentences located in the raw text without a regex per sentence, exactly where `resolve._flexible` finds
 them; span triples built without rdflib's checks, the same as built with them."""
 
+import os
 import random
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -11,11 +14,11 @@ from dossierkg import namespace as ns
 from dossierkg.iris import Minter
 from dossierkg.parse import parse_bytes
 from dossierkg.parse.decode import decode
-from dossierkg.passages import Squeezed, document_sentences, passage_triples
+from dossierkg.passages import Squeezed, document_passages, document_sentences, passage_triples, reuse_triples
 from dossierkg.paths import DOSSIER, ROOT
 from dossierkg.provenance import line_of, span_triples
 from dossierkg.resolve import _flexible, resolve
-from dossierkg.reuse import _WORD, _shared, sentences, shingle_sets
+from dossierkg.reuse import _WORD, _shared, sentences, shingle_sets, shingles
 
 CORPUS = sorted(DOSSIER.glob("*.txt")) + sorted((ROOT / "tests/fixtures/dev-corpus").glob("*.txt"))
 
@@ -93,25 +96,38 @@ def test_random_texts():
         assert Squeezed(text).search(words, pos, end) == flexible(text, words, pos, end), (text, words, pos, end)
 
 
-def test_precomputed_sentences_give_the_same_triples(parsed):
+def test_precomputed_passages_give_the_same_triples(parsed):
     docs, texts = parsed
     minter = Minter("https://w3id.org/dossier-kg/id/")
     res = resolve(docs, texts)
-    given = {d.source: document_sentences(d, texts[d.source]) for d in docs[::2]}
-    triples = passage_triples(minter, docs, res, texts, minter.activity("x"))
-    assert triples
-    assert set(passage_triples(minter, docs, res, texts, minter.activity("x"), sentences_of=given)) == set(triples)
+    given = {d.source: document_passages(d, texts[d.source]) for d in docs[::2]}
+    for make in (passage_triples, reuse_triples):
+        triples = make(minter, docs, res, texts, minter.activity("x"))
+        assert triples
+        assert set(make(minter, docs, res, texts, minter.activity("x"), passages_of=given)) == set(triples)
 
 
-def shingles(text: str) -> set[tuple[str, ...]]:
-    """The word 3-shingles of a text as tuples of words: the plain form `shingle_sets` packs into ints."""
+def test_a_texts_shingles_depend_on_it_alone():
+    """A build keeps each document's shingles with its unit: they may not depend on the texts shingled before
+    in the process, nor on the process (Python's own str hash does, by PYTHONHASHSEED)."""
+    text = "De minister van Financiën heeft dat gezegd"
+    code = "from dossierkg.reuse import shingles; {} print(sorted(shingles({!r})))"
+    runs = {subprocess.run([sys.executable, "-c", code.format(first, text)], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed, first in (("1", ""), ("2", "shingles('gezegd heeft de minister niet');"))}
+    assert runs == {f"{sorted(shingles(text))}\n"}
+    assert len(shingles(text)) == 5
+
+
+def word_shingles(text: str) -> set[tuple[str, ...]]:
+    """The word 3-shingles of a text as tuples of words: the plain form `shingles` hashes into ints."""
     words = _WORD.findall(text.lower())
     return set(zip(words, words[1:], words[2:]))
 
 
 def shared_reference(texts, minimum, least, most=50):
     """_shared the plain way: sets of word tuples, every pair compared."""
-    sets = [shingles(t) for t in texts]
+    sets = [word_shingles(t) for t in texts]
     counts = Counter(s for sh in sets for s in sh)
     out = []
     for j in range(len(sets)):
@@ -122,8 +138,7 @@ def shared_reference(texts, minimum, least, most=50):
     return sorted(out)
 
 
-@pytest.mark.parametrize("width", [21, 2])  # 2: more than 2**2 words, so made again with 64-bit word ids
-def test_packed_shingles_give_the_pairs_of_word_tuples(width):
+def test_hashed_shingles_give_the_pairs_of_word_tuples():
     rng = random.Random(3)
     words = ["de", "minister", "van", "Financiën", "heeft", "dat", "niet", "gezegd", "ç", "42"]
     common = "het kabinet deelt deze mening niet"  # in more than 50 texts: not counted
@@ -136,10 +151,9 @@ def test_packed_shingles_give_the_pairs_of_word_tuples(width):
         else:
             texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(0, 14)))
                          + (f" {common}" if rng.random() < 0.4 else ""))
-    sets = shingle_sets(texts, width)
-    assert [len(s) for s in sets] == [len(shingles(t)) for t in texts]
-    assert len(set().union(*sets)) == len(set().union(*map(shingles, texts)))  # one int per distinct shingle
-    assert isinstance(sets[0], tuple) == (width == 2)
+    sets = shingle_sets(texts)
+    assert [len(s) for s in sets] == [len(word_shingles(t)) for t in texts]
+    assert len(set().union(*sets)) == len(set().union(*map(word_shingles, texts)))  # one int per distinct shingle
     for minimum, least, most in [(0.0, 1, 50), (0.5, 1, 50), (0.6, 4, 50), (0.0, 1, 1000)]:
         expected = shared_reference(texts, minimum, least, most)
         assert expected
