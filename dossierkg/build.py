@@ -30,7 +30,7 @@ from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
 from .passages import passage_triples, reuse_triples
 from .paths import ONTOLOGY, SHAPES
-from . import turtle
+from . import collector, turtle
 from .pieces import Index, Pieces, Writer, graph_pieces, ntriples, sort_unique
 from .policy import instrument_triples
 from .provenance import activity_triples
@@ -114,7 +114,8 @@ def _parse_one(src: Source, memo: "Memo | None" = None) -> Document:
 
 def parse_all(sources: list[Source], memo: "Memo | None", progress: Progress | None = None) -> list[Document]:
     """Every source parsed (from the cache where its bytes were parsed before), on every core when many."""
-    docs: list = [memo.get("parse", s.data, s.path.name) if memo else None for s in sources]
+    with collector.paused():
+        docs: list = [memo.get("parse", s.data, s.path.name) if memo else None for s in sources]
     todo = [i for i, d in enumerate(docs) if d is None]
     if can_fork(len(todo), 64):
         with forked_pool() as pool:
@@ -401,7 +402,8 @@ def _keep_unchanged(out: Path, stamp: str, built: Built) -> bool:
 def _read_stamp(generation: Path) -> tuple | None:
     """What a generation's STAMP holds: (stamp, counts, report, notes, graphs); None if it cannot be read."""
     try:
-        kept = pickle.loads((generation / STAMP).read_bytes())
+        with collector.paused():
+            kept = pickle.loads((generation / STAMP).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
     return kept if isinstance(kept, tuple) and len(kept) == 5 else None
@@ -524,7 +526,8 @@ def _read_units(generation: Path | None) -> dict[str, Unit]:
     if generation is None:
         return {}
     try:
-        units = pickle.loads((generation / UNITS).read_bytes())
+        with collector.paused():
+            units = pickle.loads((generation / UNITS).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return {}
     indexed = Index.read(generation).entries

@@ -47,7 +47,6 @@ component, and messages (a SPARQL constraint's filled in as pySHACL fills it), p
 
 from __future__ import annotations
 
-import gc
 import os
 import queue
 import re
@@ -58,6 +57,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from . import collector
 
 # ------------------------------------------------------------------------------------------------ vocabulary
 
@@ -2111,16 +2112,11 @@ def validate(quads, shapes: Graph, parallel: int = 1, nquads: bytes | None = Non
     they are), the queries between that many threads."""
     quads = quads if isinstance(quads, list) else list(quads)
     program = compile_shapes(shapes)
-    collecting = gc.isenabled()
-    gc.disable()  # millions of new objects, none in cycles: the collector would only rescan the heap
-    try:
+    with collector.paused():  # millions of new objects, none in cycles: the collector would only rescan the heap
         if parallel > 1 and nquads is None and hasattr(os, "fork"):
             parts = _parts_forked(quads, program, parallel)
         else:
             parts = [_part(quads, program, nquads, None, parallel)]
-    finally:
-        if collecting:
-            gc.enable()
     findings, names, fallback = [], [], {}
     for f, n, fb in parts:
         findings += f

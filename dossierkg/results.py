@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+
+from . import collector
 
 
 @dataclass
@@ -36,9 +37,7 @@ class Results:
         # while the rows are made: it would walk the growing list of dictionaries again and again.
         names = [v.value for v in solutions.variables]
         columns = [(i, n) for i, n in enumerate(names) if not (without_params and n.startswith("param_"))]
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector.paused():
             rows = []
             for solution in solutions:
                 row = {}
@@ -47,9 +46,6 @@ class Results:
                     if t is not None:
                         row[name] = _json_term(t)
                 rows.append(row)
-        finally:
-            if was_enabled:
-                gc.enable()
         return cls([n for _, n in columns], rows)
 
     def without_params(self) -> Results:
