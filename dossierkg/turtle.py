@@ -116,7 +116,7 @@ def _lines(old, chunk: list) -> set[bytes]:
     """The N-Triples lines of one chunk of the previous file."""
     old.seek(chunk[1])
     triples = ox.parse(trig_head() + old.read(chunk[2]), format=ox.RdfFormat.TURTLE)
-    return {f"{t.subject} {t.predicate} {t.object} .\n".encode() for t in triples}
+    return set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(True))
 
 
 def _turtle(ntriples: bytes) -> bytes:
