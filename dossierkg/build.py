@@ -28,7 +28,7 @@ from .links import curated_triples, derived_triples, read_links, read_organisati
 from .namespace import DEFAULT_BASE, DKG, RDF
 from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
-from .passages import passage_triples, reuse_triples
+from .passages import Searched, passage_triples, reuse_triples
 from .paths import ONTOLOGY, SHAPES
 from . import collector, turtle
 from .pieces import Index, Pieces, Writer, graph_pieces, ntriples, sort_unique
@@ -41,6 +41,7 @@ from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, u
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
 UNITS = ".units.pickle"  # in a generation: the Unit of every key in its .pieces.json
+SEARCHED = ".reuse.pickle"  # in a generation: (salt, what its searches for reuse found), for the next build
 STAMP = ".inputs.pickle"  # in a generation: the stamp of the inputs it was built from, and its summary
 PARTS = ".parts"  # in a generation being written: the pieces the workers left, until copied
 Progress = Callable[[str, int, int], None]
@@ -175,10 +176,12 @@ def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, st
     return out
 
 
-def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None,
-                  curation: Path | None) -> tuple[dict[URIRef, list], list[str]]:
+def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
+                  earlier: Searched | None = None,
+                  searched: dict | None = None) -> tuple[dict[URIRef, list], list[str]]:
     """The graphs across documents: links (curated and derived from printed identifiers) and provenance
-    (the build activity, reused answers, reused and paraphrased sentences)."""
+    (the build activity, reused answers, reused and paraphrased sentences; from the previous build's
+    searches for reuse, `earlier`, recorded in `searched`)."""
     minter = ctx.minter
     idents = [(URIRef(s), i) for u in units for s, i in u.identifiers]
     derivations: dict = {}
@@ -203,18 +206,19 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
         used.append((curation.name, hashlib.sha256(curation.read_bytes()).hexdigest(), curation.stat().st_mtime))
     activity, prov = activity_triples(minter, used, graphs)
     passages_of = {u.source: u.passages for u in units if u.passages is not None}
-    prov += reuse_triples(minter, ctx.docs, ctx.res, ctx.texts, activity, passages_of)
-    prov += passage_triples(minter, ctx.docs, ctx.res, ctx.texts, activity, passages_of)
+    prov += reuse_triples(minter, ctx.docs, ctx.res, ctx.texts, activity, passages_of, earlier, searched)
+    prov += passage_triples(minter, ctx.docs, ctx.res, ctx.texts, activity, passages_of, earlier, searched)
     out[pg] = prov
     return out, notes
 
 
 def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
-                   salt: str, previous: dict[str, Unit]) -> tuple[list[Unit], list[Pieces], list[str]]:
+                   salt: str, previous: dict[str, Unit], earlier: Searched | None = None,
+                   searched: dict | None = None) -> tuple[list[Unit], list[Pieces], list[str]]:
     """The links and provenance graphs serialised and validated: (their units, their pieces, notes). A graph's
     key is its N-Quads with the code and engine (`salt`); one the previous build made (`previous`) keeps its
     results: the same triples are not validated again."""
-    extra, notes = global_graphs(ctx, units, used, links, curation)
+    extra, notes = global_graphs(ctx, units, used, links, curation, earlier, searched)
     made, pieces = [], []
     for g, triples in sorted(extra.items()):
         piece = graph_pieces(triples, g)
@@ -370,7 +374,7 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
                           clock)
         (gen / STAMP).write_bytes(pickle.dumps((stamp, built.counts, built.report, built.notes, built.graphs),
                                                protocol=pickle.HIGHEST_PROTOCOL))
-        return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, STAMP, turtle.CHUNKS]
+        return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, turtle.CHUNKS]
 
     publish(out, {}, {}, fill)
     return built
@@ -442,9 +446,11 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         built.reused = len(reusable)
         clock.mark("units")
         results = [r for u in units for r in u.results]
+        searched: dict = {}
         gc.freeze()  # what exists now is never scanned again by the collector while the global step allocates
         try:
-            across, made, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units)
+            across, made, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units,
+                                                       _read_searched(previous, salt, old_units), searched)
         finally:
             gc.unfreeze()
         for unit, pieces in zip(across, made):
@@ -457,6 +463,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         removed = [writer.old_nquads(k) for k in writer.old.entries if k not in writer.index.entries] if patch else []
         writer.close()
         (gen / UNITS).write_bytes(pickle.dumps({u.key: u for u in units + across}, protocol=pickle.HIGHEST_PROTOCOL))
+        (gen / SEARCHED).write_bytes(pickle.dumps((salt, searched), protocol=pickle.HIGHEST_PROTOCOL))
         if ctx.engine:
             from .validate import Report
             built.report = Report(not any(r.severity not in ("Warning", "Info") for r in results), results)
@@ -532,6 +539,21 @@ def _read_units(generation: Path | None) -> dict[str, Unit]:
         return {}
     indexed = Index.read(generation).entries
     return {k: u for k, u in units.items() if k in indexed} if isinstance(units, dict) else {}
+
+
+def _read_searched(generation: Path | None, salt: str, units: dict[str, Unit]) -> Searched | None:
+    """The searches for reuse of a generation built by the same code (`salt`), with its documents' passages
+    (`units`: its units); None if there are none."""
+    if generation is None:
+        return None
+    try:
+        with collector.paused():
+            made_by, found = pickle.loads((generation / SEARCHED).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    if made_by != salt or not isinstance(found, dict):
+        return None
+    return Searched(found, {u.source: u.passages for u in units.values() if u.passages is not None})
 
 
 class _Clock:

@@ -53,15 +53,15 @@ def shingle_sets(texts) -> list[array]:
 
 
 def find_reuse(blocks: dict[tuple[str, int], tuple[str, str]], minimum: float = MINIMUM,
-               sets: list | None = None) -> list[Reuse]:
-    """blocks: key -> (group, text); pairs within one group (one answer set) are not compared. sets: the
-    blocks' `shingle_sets`, when made beforehand."""
+               pairs: list | None = None) -> list[Reuse]:
+    """blocks: key -> (group, text); pairs within one group (one answer set) are not compared. pairs: the
+    blocks' `search` (with `minimum`), when made beforehand."""
     keys = list(blocks)
     groups = [group for group, _ in blocks.values()]
-    if sets is None:
-        sets = shingle_sets([text for _, text in blocks.values()])
+    if pairs is None:
+        pairs = _shared(shingle_sets([text for _, text in blocks.values()]), minimum)
     out = []
-    for i, j, score in _shared(sets, minimum):
+    for i, j, score in pairs:
         if groups[i] != groups[j]:
             a, b = sorted((keys[i], keys[j]))
             out.append(Reuse(a, b, round(score, 3)))
@@ -95,6 +95,72 @@ def _shared(sets: list, minimum: float, least: int = 1, most: int = 50):
                         yield i, j, score
 
 
+@dataclass
+class Found:
+    """The pairs a `search` found, by the keys of their sets (the first before the second in `keys`), with
+    their scores: where a search over the same sets, a few of them changed, starts from."""
+
+    settings: tuple  # (minimum, least, most)
+    keys: list
+    pairs: dict  # (key, key) -> score
+
+
+def search(sets: list, keys: list, minimum: float, least: int = 1, most: int = 50, earlier: Found | None = None,
+           before: dict | None = None) -> tuple[list, Found]:
+    """`_shared`'s pairs (i, j, score), and them as a Found. With an `earlier` Found over the sets as they
+    were, and `before`, the earlier set of every key whose set changed or is gone since, only the pairs of the
+    changed sets are looked for again (`_again`); the others are the earlier ones. The pairs are those of a
+    search from scratch: the changes may make a shingle counted, or no longer counted (in 2 to `most` sets),
+    in two sets that did not change, and then the search is made from scratch."""
+    settings = (minimum, least, most)
+    found = None
+    if earlier is not None and before is not None and earlier.settings == settings:
+        found = _again(sets, keys, minimum, least, most, earlier, before)
+    if found is None:
+        found = list(_shared(sets, minimum, least, most))
+    return found, Found(settings, list(keys), {(keys[i], keys[j]): score for i, j, score in found})
+
+
+def _again(sets: list, keys: list, minimum: float, least: int, most: int, earlier: Found,
+           before: dict) -> list | None:
+    """`search` from an earlier Found; None when it must be made from scratch."""
+    known = set(earlier.keys)
+    before = {k: s for k, s in before.items() if k in known}
+    index = {k: i for i, k in enumerate(keys)}
+    if len(index) != len(keys) or any(k not in index and k not in before for k in known):
+        return None  # a key twice, or a set gone that `before` does not give
+    changed = [i for i, k in enumerate(keys) if k in before or k not in known]
+    if 4 * (len(changed) + len(before)) > len(sets):
+        return None  # many changed: from scratch is as quick
+    gained = Counter(chain.from_iterable(sets[i] for i in changed))
+    lost = Counter(chain.from_iterable(before.values()))
+    holders: dict = {s: [] for s in gained.keys() | lost.keys()}  # the shingles whose count may have changed
+    touched = holders.keys()
+    for j, sh in enumerate(sets):
+        for s in touched & sh:
+            holders[s].append(j)
+    counted = set()
+    for s, js in holders.items():
+        now, then = len(js), len(js) - gained[s] + lost[s]
+        if (1 < now <= most) != (1 < then <= most) and now - gained[s] > 1:
+            return None  # counted in two unchanged sets before and not now, or the reverse
+        if 1 < now <= most:
+            counted.add(s)
+    out = {}
+    for (a, b), score in earlier.pairs.items():
+        if a not in before and b not in before and a in index and b in index:
+            out[min(index[a], index[b]), max(index[a], index[b])] = score
+    for i in changed:
+        size = len(sets[i])
+        shared = Counter(j for s in counted.intersection(sets[i]) for j in holders[s] if j != i)
+        for j, n in shared.items():
+            if n >= least:
+                score = n / min(len(sets[j]), size)
+                if score >= minimum:
+                    out[min(i, j), max(i, j)] = score
+    return [(i, j, score) for (i, j), score in out.items()]
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     source: str
@@ -116,12 +182,14 @@ class SentenceReuse:
     similarity: float
 
 
-def find_sentence_reuse(items: list[Sentence], minimum: float = 0.6, min_shared: int = 4,
-                        sets: list | None = None) -> list[SentenceReuse]:
+SENTENCES = (0.6, 4)  # the least similarity and number of shared shingles of reused sentences
+
+
+def find_sentence_reuse(items: list[Sentence], pairs: list | None = None) -> list[SentenceReuse]:
     """Near-duplicate sentences across documents, found through an inverted index of their 3-shingles.
-    sets: the items' `shingle_sets`, when made beforehand."""
-    if sets is None:
-        sets = shingle_sets([s.text for s in items])
-    out = [SentenceReuse(a, b, round(score, 3)) for a, b, score in _shared(sets, minimum, least=min_shared)
-           if items[a].group != items[b].group]
+    pairs: the items' `search` (with SENTENCES), when made beforehand."""
+    if pairs is None:
+        minimum, least = SENTENCES
+        pairs = _shared(shingle_sets([s.text for s in items]), minimum, least=least)
+    out = [SentenceReuse(a, b, round(score, 3)) for a, b, score in pairs if items[a].group != items[b].group]
     return sorted(out, key=lambda r: (-r.similarity, r.a, r.b))

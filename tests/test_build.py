@@ -304,6 +304,39 @@ def test_incremental_build_equals_a_full_build(tmp_path):
     assert set(inc) == set(full) and len(inc) == len(full)
 
 
+def test_an_incremental_build_searches_for_reuse_again_only_where_documents_changed(tmp_path, monkeypatch):
+    """After one source that reuses text changed and another was taken out, the searches for reuse start from
+    what the previous build found and look again only at the changed documents' sets; the outputs are
+    byte-identical to a build from scratch."""
+    import pickle
+
+    from dossierkg import reuse
+    from dossierkg.build import SEARCHED, build
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import synthetic
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    corpus = tmp_path / "corpus"
+    synthetic.make_corpus(60, corpus)
+    build(corpus, tmp_path / "inc")
+    _, found = pickle.loads((tmp_path / "inc" / ".current" / SEARCHED).read_bytes())
+    reusing = sorted({a for a, _ in found["sentences"].pairs} | {b for _, b in found["sentences"].pairs})
+    assert reusing and found["answers"].keys
+    changed = corpus / reusing[0][0]
+    changed.write_text(changed.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
+    next(p for p in sorted(corpus.glob("*.txt")) if p.name not in {k[0] for k in reusing}).unlink()
+    again = []
+    real_again = reuse._again
+    monkeypatch.setattr(reuse, "_again", lambda *a: again.append(real_again(*a)) or again[-1])
+    build(corpus, tmp_path / "inc")
+    assert len(again) == 2 and all(pairs is not None for pairs in again)  # both searches started from before
+    build(corpus, tmp_path / "full")
+    for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
+        assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    assert b"TextReuse" in (tmp_path / "full" / "dossier.nq").read_bytes()
+
+
 def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patched_again(tmp_path, monkeypatch):
     """After one source changed, the links graph is the same: it keeps the previous build's results (they are
     what validating it gives) and the store patch leaves it alone. The provenance graph changed (its build

@@ -18,7 +18,7 @@ from dossierkg.passages import Squeezed, document_passages, document_sentences, 
 from dossierkg.paths import DOSSIER, ROOT
 from dossierkg.provenance import line_of, span_triples
 from dossierkg.resolve import _flexible, resolve
-from dossierkg.reuse import _WORD, _shared, sentences, shingle_sets, shingles
+from dossierkg.reuse import _WORD, _again, _shared, search, sentences, shingle_sets, shingles
 
 CORPUS = sorted(DOSSIER.glob("*.txt")) + sorted((ROOT / "tests/fixtures/dev-corpus").glob("*.txt"))
 
@@ -159,6 +159,48 @@ def test_hashed_shingles_give_the_pairs_of_word_tuples():
         assert expected
         assert sorted(_shared(sets, minimum, least, most)) == expected
     assert shared_reference(texts, 0.0, 1, 1000) != shared_reference(texts, 0.0, 1)  # the common words count
+
+
+def edited(texts: list[str], rng: random.Random, words: list[str]) -> list[str]:
+    """Some texts with a word changed, added or taken out."""
+    out = list(texts)
+    for k in rng.sample(range(len(texts)), 4):
+        split = out[k].split()
+        at = rng.randrange(len(split) + 1)
+        out[k] = " ".join(split[:at] + [rng.choice(words)] + split[at + rng.randrange(2):])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_search_from_an_earlier_one_finds_the_pairs_of_a_search_from_scratch(seed):
+    """A build searches for reuse again only among the sets of the documents that changed, from what the
+    previous build found; that must be what a search from scratch finds, also when a set is gone or new and
+    when a changed count makes a shingle counted, or no longer, in sets that did not change (most=3)."""
+    rng = random.Random(seed)
+    words = ["de", "minister", "van", "Financiën", "heeft", "dat", "niet", "gezegd", "zij", "42", "ook", "wel"]
+    texts = []
+    for _ in range(240):
+        if texts and rng.random() < 0.4:  # an earlier text with its last word changed
+            texts.append(" ".join(texts[rng.randrange(len(texts))].split()[:-1] + [rng.choice(words)]))
+        else:
+            texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(3, 16))))
+    keys = [(f"doc{k // 3:03d}.txt", k % 3) for k in range(len(texts))]
+    later = edited(texts, rng, words)
+    gone, new = rng.randrange(len(texts)), ("doc999.txt", 0)
+    later_keys = [k for i, k in enumerate(keys) if i != gone] + [new]
+    later = [t for i, t in enumerate(later) if i != gone] + [texts[rng.randrange(len(texts))] + " ook"]
+    sets, later_sets = shingle_sets(texts), shingle_sets(later)
+    before = {k: s for k, s, t in zip(keys, sets, texts) if k not in later_keys or later[later_keys.index(k)] != t}
+    assert 3 <= len(before) <= 5
+    again = 0
+    for minimum, least, most in [(0.5, 1, 50), (0.6, 4, 50), (0.0, 1, 3)]:
+        _, found = search(sets, keys, minimum, least, most)
+        expected = sorted(_shared(later_sets, minimum, least, most))
+        assert expected
+        pairs, _ = search(later_sets, later_keys, minimum, least, most, earlier=found, before=before)
+        assert sorted(pairs) == expected
+        again += _again(later_sets, later_keys, minimum, least, most, found, before) is not None
+    assert again >= 2  # the search from the earlier one was made, not only the one from scratch
 
 
 @pytest.mark.parametrize("base", ["https://w3id.org/dossier-kg/id/", "http://example.org/kg#"])
