@@ -14,11 +14,13 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+from . import collector
 from .export import JSONLD_HEAD, JSONLD_TAIL, PREFIXES, jsonld_piece
 
 FILES = {"nq": "dossier.nq", "trig": "dossier.trig", "jsonld": "dossier.jsonld"}
@@ -156,6 +158,7 @@ def sort_unique(path: Path) -> Path:
     return ordered
 
 
+@lru_cache(maxsize=1)
 def trig_head() -> bytes:
     return b"".join(sorted(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in PREFIXES.items()))
 
@@ -171,7 +174,8 @@ class Index:
     @classmethod
     def read(cls, folder: Path | None) -> "Index":
         try:
-            entries = json.loads((folder / cls.NAME).read_text(encoding="utf-8"))
+            with collector.paused():
+                entries = json.loads((folder / cls.NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError, TypeError):
             return cls()
         return cls(entries if isinstance(entries, dict) else {})
