@@ -188,14 +188,16 @@ def _inner(segments: list[list[str]]) -> list[str]:
 class _WordIndex:
     """Which texts hold each of some words as a whole word (split at whitespace, a trailing '-' optional)."""
 
-    _HYPHENED = re.compile(r"(?<!\S)(\S+)-(?!\S)")  # a word before a line-end hyphen
-
     def __init__(self, texts: list[str], words: set[str]):
         self.count = len(texts)
         self.holders: dict[str, set[int]] = {w: set() for w in words}
+        hyphened = {w + "-": w for w in words if w}  # a word before a line-end hyphen
         for k, text in enumerate(texts if words else []):
-            for word in words & {*text.split(), *self._HYPHENED.findall(text)}:
+            tokens = set(text.split())
+            for word in words & tokens:
                 self.holders[word].add(k)
+            for token in hyphened.keys() & tokens:
+                self.holders[hyphened[token]].add(k)
 
     def candidates(self, words: list[str]) -> list[int]:
         """The texts, in order, that hold all the words (every text when there are none)."""

@@ -17,7 +17,7 @@ from dossierkg.parse.decode import decode
 from dossierkg.passages import Squeezed, document_passages, document_sentences, passage_triples, reuse_triples
 from dossierkg.paths import DOSSIER, ROOT
 from dossierkg.provenance import line_of, span_triples
-from dossierkg.resolve import _flexible, resolve
+from dossierkg.resolve import _WordIndex, _flexible, resolve
 from dossierkg.reuse import _WORD, _again, _shared, search, sentences, shingle_sets, shingles
 
 CORPUS = sorted(DOSSIER.glob("*.txt")) + sorted((ROOT / "tests/fixtures/dev-corpus").glob("*.txt"))
@@ -117,6 +117,16 @@ def test_a_texts_shingles_depend_on_it_alone():
             for seed, first in (("1", ""), ("2", "shingles('gezegd heeft de minister niet');"))}
     assert runs == {f"{sorted(shingles(text))}\n"}
     assert len(shingles(text)) == 5
+
+
+def test_the_word_index_finds_whole_words_and_words_before_a_line_end_hyphen():
+    """Which texts may hold a quotation: those holding each of its inner words whole, or before a hyphen that
+    ends a line (a PDF split it); not a word inside another, nor one with a hyphen inside it."""
+    texts = ["de minis-\nter van Financiën", "administratie", "de minister", "minis-ter", "\u00a0woord-\x1c", ""]
+    index = _WordIndex(texts, {"minis", "minister", "de", "woord", "ter"})
+    assert index.holders == {"minis": {0}, "minister": {2}, "de": {0, 2}, "woord": {4}, "ter": {0}}
+    assert index.candidates(["de", "minis"]) == [0]
+    assert index.candidates([]) == list(range(len(texts)))
 
 
 def word_shingles(text: str) -> set[tuple[str, ...]]:
