@@ -28,14 +28,15 @@ from .reuse import MINIMUM, SENTENCES, Sentence, find_reuse, find_sentence_reuse
 class Passages:
     """What reuse detection needs of one document, made from it and its text alone."""
 
-    sentences: list  # (block, sentence, raw span): `document_sentences`
-    sentence_shingles: list  # the `shingles` of each sentence
+    sentences: list  # (block, raw span) of each sentence `document_sentences` found
+    sentence_shingles: list  # the `shingles` of each sentence (their text is not kept)
     answer_shingles: list  # the `shingles` of each answer
 
 
 def document_passages(doc: Document, text: str) -> Passages:
     found = document_sentences(doc, text)
-    return Passages(found, shingle_sets(s for _, s, _ in found), shingle_sets(a.text for a in doc.answers))
+    return Passages([(where, span) for where, _, span in found], shingle_sets(s for _, s, _ in found),
+                    shingle_sets(a.text for a in doc.answers))
 
 
 @dataclass
@@ -182,10 +183,10 @@ def passage_triples(minter: Minter, docs: list[Document], res, texts: dict[str, 
     for doc in docs:
         group = res.document_id.get(doc.source, doc.source)
         given = (passages_of or {}).get(doc.source) or document_passages(doc, texts[doc.source])
-        for where, sentence, span in given.sentences:
+        for where, span in given.sentences:
             by_block.setdefault((doc.source, where), []).append(len(items))
             by_source.setdefault(doc.source, []).append(len(items))
-            items.append(Sentence(doc.source, group, where, sentence))
+            items.append(Sentence(doc.source, group, where))
             spans.append(span)
         sets += given.sentence_shingles
         keys += [(doc.source, k) for k in range(len(given.sentences))]

@@ -166,7 +166,6 @@ class Sentence:
     source: str
     group: str  # the document it belongs to: sentences of one document are not compared
     where: str  # "answer 2", "section 3"
-    text: str
 
 
 def sentences(text: str, min_words: int = 8) -> list[str]:
@@ -185,11 +184,8 @@ class SentenceReuse:
 SENTENCES = (0.6, 4)  # the least similarity and number of shared shingles of reused sentences
 
 
-def find_sentence_reuse(items: list[Sentence], pairs: list | None = None) -> list[SentenceReuse]:
-    """Near-duplicate sentences across documents, found through an inverted index of their 3-shingles.
-    pairs: the items' `search` (with SENTENCES), when made beforehand."""
-    if pairs is None:
-        minimum, least = SENTENCES
-        pairs = _shared(shingle_sets([s.text for s in items]), minimum, least=least)
+def find_sentence_reuse(items: list[Sentence], pairs: list) -> list[SentenceReuse]:
+    """Near-duplicate sentences across documents: `pairs`, the `search` of their shingles with SENTENCES, but
+    for sentences of the same document."""
     out = [SentenceReuse(a, b, round(score, 3)) for a, b, score in pairs if items[a].group != items[b].group]
     return sorted(out, key=lambda r: (-r.similarity, r.a, r.b))
