@@ -405,12 +405,18 @@ def _keep_unchanged(out: Path, stamp: str, built: Built) -> bool:
 
 def _read_stamp(generation: Path) -> tuple | None:
     """What a generation's STAMP holds: (stamp, counts, report, notes, graphs); None if it cannot be read."""
+    kept = _unpickled(generation / STAMP)
+    return kept if isinstance(kept, tuple) and len(kept) == 5 else None
+
+
+def _unpickled(path: Path):
+    """What a pickle file of the build holds (the collector paused: many objects, no cycles); None when it
+    cannot be read."""
     try:
         with collector.paused():
-            kept = pickle.loads((generation / STAMP).read_bytes())
+            return pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    return kept if isinstance(kept, tuple) and len(kept) == 5 else None
 
 
 def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list[str], salt: str, built: Built,
@@ -532,28 +538,20 @@ def _read_units(generation: Path | None) -> dict[str, Unit]:
     """The units of a generation whose pieces are indexed in it."""
     if generation is None:
         return {}
-    try:
-        with collector.paused():
-            units = pickle.loads((generation / UNITS).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+    units = _unpickled(generation / UNITS)
+    if not isinstance(units, dict):
         return {}
     indexed = Index.read(generation).entries
-    return {k: u for k, u in units.items() if k in indexed} if isinstance(units, dict) else {}
+    return {k: u for k, u in units.items() if k in indexed}
 
 
 def _read_searched(generation: Path | None, salt: str, units: dict[str, Unit]) -> Searched | None:
     """The searches for reuse of a generation built by the same code (`salt`), with its documents' passages
     (`units`: its units); None if there are none."""
-    if generation is None:
+    kept = _unpickled(generation / SEARCHED) if generation is not None else None
+    if not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != salt or not isinstance(kept[1], dict):
         return None
-    try:
-        with collector.paused():
-            made_by, found = pickle.loads((generation / SEARCHED).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None
-    if made_by != salt or not isinstance(found, dict):
-        return None
-    return Searched(found, {u.source: u.passages for u in units.values() if u.passages is not None})
+    return Searched(kept[1], {u.source: u.passages for u in units.values() if u.passages is not None})
 
 
 class _Clock:

@@ -47,7 +47,7 @@ def graph_pieces(triples, graph) -> Pieces:
     lines = sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
     nt = "".join(lines).encode("utf-8")
     name = f"<{graph}>"
-    nq = nt.replace(b" .\n", f" {name} .\n".encode())  # N-Triples lines end in " .\n" and nowhere else
+    nq = nquads(nt, str(graph))
     quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     trig = trig[trig.index(name.encode()):] if quads else b""
@@ -57,6 +57,11 @@ def graph_pieces(triples, graph) -> Pieces:
 def ntriples(nq: bytes, graph: str) -> bytes:
     """The N-Triples lines of one graph's N-Quads piece."""
     return nq.replace(f" <{graph}> .\n".encode(), b" .\n")
+
+
+def nquads(nt: bytes, graph: str) -> bytes:
+    """N-Triples lines as N-Quads of one graph (an N-Triples line ends in " .\n", and nowhere else)."""
+    return nt.replace(b" .\n", f" <{graph}> .\n".encode())
 
 
 PART_FILES = (*FILES, "union")

@@ -45,7 +45,8 @@ from typing import Callable
 import httpx
 import pyoxigraph as ox
 
-from .pieces import Index, read_range
+from .pieces import Index, ntriples, read_range
+from .pieces import nquads as graph_nquads
 from .store import RemoteError, redact, remote_query
 
 STATE_FILE = "push-state.json"
@@ -98,7 +99,7 @@ class Graph:
             raw = read_range(path, offset, length)
         except OSError as exc:
             raise PushError(f"graph <{self.iri}>: {exc}") from None
-        data = raw.replace(f" <{self.iri}> .\n".encode(), b" .\n")
+        data = ntriples(raw, self.iri)
         if hashlib.sha256(data).hexdigest() == self.sha256:
             return data
         data = _canonical(raw, self.iri)[0]
@@ -108,8 +109,8 @@ class Graph:
 
     @property
     def nquads(self) -> bytes:
-        """Its N-Triples as N-Quads of the graph (an N-Triples line ends in " .\n", and nowhere else)."""
-        return self.ntriples.replace(b" .\n", f" <{self.iri}> .\n".encode())
+        """Its N-Triples as N-Quads of the graph."""
+        return graph_nquads(self.ntriples, self.iri)
 
 
 @dataclass
@@ -198,7 +199,7 @@ def _pieces(nquads: Path) -> list[tuple[str, int, int]] | None:
     return [(g, offset, length) for offset, length, g in spans if length]
 
 
-def _canonical(nquads: bytes, graph: str) -> tuple[bytes, int, bool]:
+def _canonical(piece: bytes, graph: str) -> tuple[bytes, int, bool]:
     """One graph's N-Quads as its canonical N-Triples (distinct, sorted), their count, whether blank nodes.
 
     A build's piece is that already: a quad per line, the lines sorted and distinct, each term written as
@@ -208,19 +209,19 @@ def _canonical(nquads: bytes, graph: str) -> tuple[bytes, int, bool]:
     node = ox.NamedNode(graph)
     count = 0
     try:
-        for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+        for q in ox.parse(piece, format=ox.RdfFormat.N_QUADS):
             if q.graph_name != node:
                 raise PushError(f"graph <{graph}>: its piece of the build holds quads of another graph")
             count += 1
     except (SyntaxError, ValueError) as exc:
         raise PushError(f"graph <{graph}>: not readable N-Quads: {exc}") from None
-    lines = nquads.split(b"\n")
-    if (count and lines.pop() == b"" and len(lines) == count and b"\\u" not in nquads and b"\\U" not in nquads
+    lines = piece.split(b"\n")
+    if (count and lines.pop() == b"" and len(lines) == count and b"\\u" not in piece and b"\\U" not in piece
             and all(line[:1] == b"<" or line[:2] == b"_:" for line in lines)
             and all(a < b for a, b in zip(lines, lines[1:]))):
-        data = nquads.replace(f" <{graph}> .\n".encode(), b" .\n")
+        data = ntriples(piece, graph)
         return data, count, b"_:" in data  # (a "_:" in a literal only sends the graph by PUT)
-    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+    quads = ox.parse(piece, format=ox.RdfFormat.N_QUADS)
     return _ntriples({ox.Triple(q.subject, q.predicate, q.object) for q in quads})
 
 
