@@ -41,10 +41,10 @@ def main() -> None:
         res = resolve(docs, texts)
         minter = Minter()
         t = time.perf_counter()
-        answers = reuse_triples(minter, docs, res, texts, minter.activity("bench"))
+        answers = reuse_triples(minter, docs, res, texts)
         t_answers = time.perf_counter() - t
         t = time.perf_counter()
-        passages = passage_triples(minter, docs, res, texts, minter.activity("bench"))
+        passages = passage_triples(minter, docs, res, texts)
         t_passages = time.perf_counter() - t
         n_answers = sum(len(d.answers) for d in docs)
         build(corpus[0].parent, Path(tmp) / "out", validate=False)

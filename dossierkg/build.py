@@ -31,7 +31,7 @@ from .parse.decode import UnreadableInput, decode
 from .passages import Searched, passage_triples, reuse_triples
 from .paths import ONTOLOGY, SHAPES
 from . import collector, turtle
-from .pieces import Index, Pieces, Writer, graph_pieces, ntriples, sort_unique
+from .pieces import Index, Pieces, Writer, graph_nquads, ntriples, pieces_of, sort_unique
 from .policy import instrument_triples
 from .provenance import activity_triples
 from .records import Document
@@ -179,9 +179,10 @@ def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, st
 def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
                   earlier: Searched | None = None,
                   searched: dict | None = None) -> tuple[dict[URIRef, list], list[str]]:
-    """The graphs across documents: links (curated and derived from printed identifiers) and provenance
-    (the build activity, reused answers, reused and paraphrased sentences; from the previous build's
-    searches for reuse, `earlier`, recorded in `searched`)."""
+    """The graphs across documents: links (curated and derived from printed identifiers), text reuse (reused
+    answers, reused and paraphrased sentences; from the previous build's searches for reuse, `earlier`,
+    recorded in `searched`) and provenance (the build activity, what it used and the graphs it generated).
+    Only the provenance graph names the activity: the others change only when what they say changes."""
     minter = ctx.minter
     idents = [(URIRef(s), i) for u in units for s, i in u.identifiers]
     derivations: dict = {}
@@ -189,7 +190,7 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
         for s, ds in u.derivations.items():
             derivations.setdefault(URIRef(s), set()).update(URIRef(d) for d in ds)
     graphs = [URIRef(u.graph) for u in units]
-    lg, pg = minter.graph("links"), minter.provenance_graph
+    lg, rg, pg = minter.graph("links"), minter.reuse_graph, minter.provenance_graph
     out: dict = {}
     notes: list[str] = []
     link_triples = []
@@ -204,36 +205,38 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
         graphs.append(lg)
     if curation is not None and curation.exists():
         used.append((curation.name, hashlib.sha256(curation.read_bytes()).hexdigest(), curation.stat().st_mtime))
-    activity, prov = activity_triples(minter, used, graphs)
     passages_of = {u.source: u.passages for u in units if u.passages is not None}
-    prov += reuse_triples(minter, ctx.docs, ctx.res, ctx.texts, activity, passages_of, earlier, searched)
-    prov += passage_triples(minter, ctx.docs, ctx.res, ctx.texts, activity, passages_of, earlier, searched)
-    out[pg] = prov
+    reused = reuse_triples(minter, ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched)
+    reused += passage_triples(minter, ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched)
+    if reused:
+        out[rg] = reused
+        graphs.append(rg)
+    out[pg] = activity_triples(minter, used, graphs)[1]
     return out, notes
 
 
 def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
                    salt: str, previous: dict[str, Unit], earlier: Searched | None = None,
-                   searched: dict | None = None) -> tuple[list[Unit], list[Pieces], list[str]]:
-    """The links and provenance graphs serialised and validated: (their units, their pieces, notes). A graph's
-    key is its N-Quads with the code and engine (`salt`); one the previous build made (`previous`) keeps its
-    results: the same triples are not validated again."""
+                   searched: dict | None = None) -> tuple[list[tuple[Unit, Pieces | None]], list[str]]:
+    """The graphs across documents serialised and validated: ([(unit, pieces)], notes). A graph's key is its
+    N-Quads with the code and engine (`salt`); a graph the previous build made (`previous`) is not made or
+    validated again: it keeps its unit, and its pieces are None (they are copied from that build)."""
     extra, notes = global_graphs(ctx, units, used, links, curation, earlier, searched)
-    made, pieces = [], []
+    made = []
     for g, triples in sorted(extra.items()):
-        piece = graph_pieces(triples, g)
-        key = "graph " + hashlib.sha256(salt.encode() + b"\n" + piece.nq).hexdigest()
+        nq = graph_nquads(triples, g)
+        key = "graph " + hashlib.sha256(salt.encode() + b"\n" + nq).hexdigest()
         if key in previous:
-            results = previous[key].results
-        elif ctx.engine:
+            made.append((previous[key], None))
+            continue
+        if ctx.engine:
             from .validate import validate_quads
             results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
                                      parallel=1, report_graph=False).results
         else:
             results = []
-        made.append(Unit(key, "", piece.graph, piece.triples, results=results))
-        pieces.append(piece)
-    return made, pieces, notes
+        made.append((Unit(key, "", str(g), nq.count(b"\n"), results=results), pieces_of(nq, g)))
+    return made, notes
 
 
 def _used(sources: list[Source], docs: list[Document]) -> list:
@@ -256,10 +259,11 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
         quads += [(s, p, o, g) for s, p, o in triples]
         units.append(summarise("", doc.source, g, triples, ctx.curated, len(triples)))
     extra, notes = global_graphs(ctx, units, _used(sources, docs), links, curation)
+    names = {minter.graph("links"): links.name if links is not None else "links",
+             minter.reuse_graph: "hergebruik", minter.provenance_graph: "provenance"}
     for g, triples in extra.items():
         quads += [(s, p, o, g) for s, p, o in triples]
-        if g != minter.provenance_graph:
-            graphs[links.name if links is not None else "links"] = g
+        graphs[names[g]] = g
     return Built(docs, quads, ctx.texts, graphs, notes=notes)
 
 
@@ -455,20 +459,24 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         searched: dict = {}
         gc.freeze()  # what exists now is never scanned again by the collector while the global step allocates
         try:
-            across, made, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units,
-                                                       _read_searched(previous, salt, old_units), searched)
+            across, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units,
+                                                 _read_searched(previous, salt, old_units), searched)
         finally:
             gc.unfreeze()
-        for unit, pieces in zip(across, made):
-            writer.add(unit.key, pieces)
-            if unit.key not in writer.old.entries:  # the store has the graphs the previous build had
-                added.append(pieces.nq)
+        names = {str(minter.graph("links")): links.name, str(minter.reuse_graph): "hergebruik",
+                 str(minter.provenance_graph): "provenance"}
+        for unit, pieces in across:
+            if pieces is None:
+                writer.copy(unit.key)  # the previous build's: the store has it
+            else:
+                writer.add(unit.key, pieces)
+                if unit.key not in writer.old.entries:
+                    added.append(pieces.nq)
             results += unit.results
-            if pieces.graph != str(minter.provenance_graph):
-                built.graphs[links.name] = URIRef(pieces.graph)
+            built.graphs[names[unit.graph]] = URIRef(unit.graph)
         removed = [writer.old_nquads(k) for k in writer.old.entries if k not in writer.index.entries] if patch else []
         writer.close()
-        (gen / UNITS).write_bytes(pickle.dumps({u.key: u for u in units + across}, protocol=pickle.HIGHEST_PROTOCOL))
+        (gen / UNITS).write_bytes(pickle.dumps({u.key: u for u in units + [u for u, _ in across]}, protocol=pickle.HIGHEST_PROTOCOL))
         (gen / SEARCHED).write_bytes(pickle.dumps((salt, searched), protocol=pickle.HIGHEST_PROTOCOL))
         if ctx.engine:
             from .validate import Report

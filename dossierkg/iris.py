@@ -100,6 +100,10 @@ class Minter:
     def provenance_graph(self) -> URIRef:
         return self._iri("graaf/provenance")
 
+    @property
+    def reuse_graph(self) -> URIRef:
+        return self._iri("graaf/hergebruik")
+
     def activity(self, key: str) -> URIRef:
         return self._iri("build/" + key)
 

@@ -43,11 +43,19 @@ class Pieces:
 
 def graph_pieces(triples, graph) -> Pieces:
     """The pieces of one named graph from its (s, p, o) rdflib triples."""
+    return pieces_of(graph_nquads(triples, graph), graph)
+
+
+def graph_nquads(triples, graph) -> bytes:
+    """The N-Quads piece of one named graph from its (s, p, o) rdflib triples: its lines, sorted and distinct."""
     term = _Terms()
     lines = sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
-    nt = "".join(lines).encode("utf-8")
+    return nquads("".join(lines).encode("utf-8"), str(graph))
+
+
+def pieces_of(nq: bytes, graph) -> Pieces:
+    """The pieces of one named graph from its N-Quads piece."""
     name = f"<{graph}>"
-    nq = nquads(nt, str(graph))
     quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     trig = trig[trig.index(name.encode()):] if quads else b""

@@ -61,7 +61,7 @@ def build_summary(built) -> str:
     lines = [f"documents: {len(docs)} ({', '.join(f'{k} {v}' for k, v in sorted(_kinds(docs).items()))})"]
     classes = built.classes()
     lines.append("resources: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))))
-    lines.append(f"triples: {built.triple_count()} in {len(built.graphs) + 1} named graphs")
+    lines.append(f"triples: {built.triple_count()} in {len(built.graphs)} named graphs")
     if built.unchanged:
         lines.append("unchanged: every input is as the previous build had it; that build is kept, nothing written")
     elif built.reused:

@@ -145,9 +145,21 @@ def test_footnotes_cite_typed_sources(graph):
     assert len(nos) == 3  # NOS: 3 distinct articles (002 and 003 share one)
 
 
-def test_named_graph_per_source_plus_provenance(built):
+def test_named_graph_per_source_plus_links_reuse_and_provenance(built):
     graphs = {str(g) for *_, g in built.quads}
-    assert graphs == {ID + "graaf/" + Path(n).stem for n in built.texts} | {ID + "graaf/provenance", ID + "graaf/links"}
+    assert graphs == {ID + "graaf/" + Path(n).stem for n in built.texts} | \
+        {ID + "graaf/provenance", ID + "graaf/links", ID + "graaf/hergebruik"}
+
+
+def test_text_reuse_is_a_graph_of_its_own_that_the_build_activity_generated(built):
+    """Only the provenance graph names the build activity (whose IRI changes with any source): the text reuse
+    graph says which answers and passages are reused, and the provenance graph that the build generated it."""
+    reuse, prov = URIRef(ID + "graaf/hergebruik"), URIRef(ID + "graaf/provenance")
+    typed = {(s, g) for s, p, o, g in built.quads if p == RDF.type and o == DKG.TextReuse}
+    assert typed and {g for _, g in typed} == {reuse}
+    activities = {s for s, p, o, g in built.quads if p == RDF.type and o == PROV.Activity}
+    assert len(activities) == 1 and not [q for q in built.quads if q[3] == reuse and activities & set(q)]
+    assert (reuse, PROV.wasGeneratedBy, *activities, prov) in built.quads
 
 
 def _dataset(quads) -> Dataset:
@@ -338,9 +350,10 @@ def test_an_incremental_build_searches_for_reuse_again_only_where_documents_chan
 
 
 def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patched_again(tmp_path, monkeypatch):
-    """After one source changed, the links graph is the same: it keeps the previous build's results (they are
-    what validating it gives) and the store patch leaves it alone. The provenance graph changed (its build
-    activity is another) and is validated and patched."""
+    """After one source changed (not in a reused passage), the links and text reuse graphs are the same: they
+    keep the previous build's results (they are what validating them gives), their pieces are copied, and the
+    store patch leaves them alone. The provenance graph changed (its build activity is another) and is
+    validated and patched."""
     import dossierkg.build as build_module
     import dossierkg.validate as validate_module
     from dossierkg.build import build
@@ -350,6 +363,7 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
     shutil.copytree(DOSSIER, dossier)
     first = build(dossier, tmp_path / "out")
     links_graph, prov_graph = URIRef(ID + "graaf/links"), URIRef(ID + "graaf/provenance")
+    reuse_graph = URIRef(ID + "graaf/hergebruik")
     validated, patched = [], []
     real_validate, real_patch, real_counts = validate_module.validate_quads, build_module.patch_store, \
         build_module.store_counts
@@ -363,15 +377,19 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
     second = build(dossier, tmp_path / "out")
     monkeypatch.setattr(build_module, "store_counts", real_counts)
     assert second.reused == 4 and len(patched) == 1
-    assert {prov_graph} in validated and not any(links_graph in graphs for graphs in validated)
+    assert {prov_graph} in validated and not any({links_graph, reuse_graph} & graphs for graphs in validated)
     removed, added = patched[0]
-    assert f"<{prov_graph}> .".encode() in added and f"<{links_graph}> .".encode() not in added + removed
+    assert f"<{prov_graph}> .".encode() in added
+    assert f"<{links_graph}> .".encode() not in added + removed and f"<{reuse_graph}> .".encode() not in added + removed
     fresh = build(dossier, tmp_path / "fresh")
     assert second.counts == fresh.counts  # counted from the patch (store_counts is not called), as from the store
     key = lambda r: (r.graph or "", r.focus, r.path or "", r.message)
     assert sorted(second.report.results, key=key) == sorted(fresh.report.results, key=key)
-    assert [r for r in second.report.results if r.graph == str(links_graph)] == \
-        [r for r in first.report.results if r.graph == str(links_graph)]
+    for graph in (links_graph, reuse_graph):
+        assert [r for r in second.report.results if r.graph == str(graph)] == \
+            [r for r in first.report.results if r.graph == str(graph)]
+    for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
     assert open_store(tmp_path / "out").query("ASK { GRAPH ?g { ?s ?p ?o } }") and \
         set(open_store(tmp_path / "out")) == set(open_store(tmp_path / "fresh"))
 

@@ -102,9 +102,9 @@ def test_precomputed_passages_give_the_same_triples(parsed):
     res = resolve(docs, texts)
     given = {d.source: document_passages(d, texts[d.source]) for d in docs[::2]}
     for make in (passage_triples, reuse_triples):
-        triples = make(minter, docs, res, texts, minter.activity("x"))
+        triples = make(minter, docs, res, texts)
         assert triples
-        assert set(make(minter, docs, res, texts, minter.activity("x"), passages_of=given)) == set(triples)
+        assert set(make(minter, docs, res, texts, passages_of=given)) == set(triples)
 
 
 def test_a_texts_shingles_depend_on_it_alone():
