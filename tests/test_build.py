@@ -319,11 +319,12 @@ def test_incremental_build_equals_a_full_build(tmp_path):
 def test_an_incremental_build_searches_for_reuse_again_only_where_documents_changed(tmp_path, monkeypatch):
     """After one source that reuses text changed and another was taken out, the searches for reuse start from
     what the previous build found and look again only at the changed documents' sets; the outputs are
-    byte-identical to a build from scratch."""
+    byte-identical to a build from scratch, and so are the units it keeps for the next build (those of the
+    unchanged graphs are the previous build's pickles, kept as they were)."""
     import pickle
 
     from dossierkg import reuse
-    from dossierkg.build import SEARCHED, build
+    from dossierkg.build import SEARCHED, _read_units, build
 
     sys.path.insert(0, str(ROOT / "bench"))
     import synthetic
@@ -347,6 +348,8 @@ def test_an_incremental_build_searches_for_reuse_again_only_where_documents_chan
     for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
     assert b"TextReuse" in (tmp_path / "full" / "dossier.nq").read_bytes()
+    (inc, inc_pickles), (full, full_pickles) = (_read_units(tmp_path / d / ".current") for d in ("inc", "full"))
+    assert len(inc) > 50 and inc == full and inc_pickles.keys() == full_pickles.keys()
 
 
 def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patched_again(tmp_path, monkeypatch):
