@@ -35,13 +35,13 @@ from .pieces import Index, Pieces, Writer, graph_nquads, ntriples, pieces_of, so
 from .policy import instrument_triples
 from .provenance import activity_triples
 from .records import Document
-from .resolve import resolve
+from .resolve import Quoted, resolve
 from .store import STORE_DIR, Loading, patch_store, store_counts
 from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
 UNITS = ".units.pickle"  # in a generation: the pickled Unit of every key in its .pieces.json, each apart
-SEARCHED = ".reuse.pickle"  # in a generation: (salt, what its searches for reuse found), for the next build
+SEARCHED = ".reuse.pickle"  # in a generation: (salt, what its searches for reuse and quotations found)
 STAMP = ".inputs.pickle"  # in a generation: the stamp of the inputs it was built from, and its summary
 PARTS = ".parts"  # in a generation being written: the pieces the workers left, until copied
 Progress = Callable[[str, int, int], None]
@@ -131,11 +131,12 @@ def parse_all(sources: list[Source], memo: "Memo | None", progress: Progress | N
 
 
 def prepare(sources: list[Source], docs: list[Document], minter: Minter, curation: Path | None,
-            links: Path | None) -> Context:
-    """Resolution across documents and the curated instruments: what every document's unit reads."""
+            links: Path | None, quoted: Quoted | None = None) -> Context:
+    """Resolution across documents (from the previous build's search for quotations, `quoted`, where given)
+    and the curated instruments: what every document's unit reads."""
     texts = {s.path.name: s.text for s in sources}
     good = [d for d in docs if not d.errors]
-    res = resolve(good, texts)
+    res = resolve(good, texts, quoted)
     instruments: dict = {}
     if curation is not None:
         concepts, found = load_instruments(curation, {d.source: texts[d.source] for d in good})
@@ -361,7 +362,8 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
     stamp = inputs_stamp(salt, _used(sources, docs), links, curation)
     if _keep_unchanged(out, stamp, built):  # before resolution and the shapes: a build of nothing new is quick
         return built
-    ctx = prepare(sources, docs, minter, curation, links)
+    quoted = _searches(current_generation(out), salt).get("quotations")  # what the previous build's search found
+    ctx = prepare(sources, docs, minter, curation, links, quoted if isinstance(quoted, Quoted) else None)
     if validate:
         from .validate import shapes_graph
         ctx.shapes, ctx.engine = shapes_graph(), engine
@@ -456,7 +458,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         built.reused = len(reusable)
         clock.mark("units")
         results = [r for u in units for r in u.results]
-        searched: dict = {}
+        searched: dict = {"quotations": ctx.res.quoted}
         gc.freeze()  # what exists now is never scanned again by the collector while the global step allocates
         try:
             across, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units,
@@ -565,13 +567,21 @@ def _units_pickle(units: list[Unit], pickles: dict[str, bytes]) -> bytes:
                              for u in units}, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _searches(generation: Path | None, salt: str) -> dict:
+    """What the searches of a generation built by the same code (`salt`) found, by kind: "answers" and
+    "sentences" (reuse.Found), "quotations" (resolve.Quoted); empty if there is none."""
+    kept = _unpickled(generation / SEARCHED) if generation is not None else None
+    if not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != salt or not isinstance(kept[1], dict):
+        return {}
+    return kept[1]
+
+
 def _read_searched(generation: Path | None, salt: str, units: dict[str, Unit]) -> Searched | None:
     """The searches for reuse of a generation built by the same code (`salt`), with its documents' passages
     (`units`: its units); None if there are none."""
-    kept = _unpickled(generation / SEARCHED) if generation is not None else None
-    if not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != salt or not isinstance(kept[1], dict):
-        return None
-    return Searched(kept[1], {u.source: u.passages for u in units.values() if u.passages is not None})
+    found = _searches(generation, salt)
+    return Searched(found, {u.source: u.passages for u in units.values() if u.passages is not None}) \
+        if found else None
 
 
 class _Clock:

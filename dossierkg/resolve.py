@@ -42,6 +42,16 @@ class Quotation:
 
 
 @dataclass
+class Quoted:
+    """What a search for quotations found, for the next one: every document searched (source -> sha256) with
+    its identity, and each quoting document's quotations with the words of each (`_quotations`)."""
+
+    shas: dict[str, str]
+    ids: dict[str, str]
+    found: dict[str, list[tuple[Quotation, list[list[str]]]]]
+
+
+@dataclass
 class Resolution:
     question_set: dict[str, str] = field(default_factory=dict)  # source -> identifier
     answer_set: dict[str, str] = field(default_factory=dict)
@@ -51,6 +61,7 @@ class Resolution:
     inferred_dates: dict[str, tuple[str, str, Reference]] = field(default_factory=dict)  # id -> (date, source, ref)
     notices: set[str] = field(default_factory=set)  # the Aanhangsel numbers (ah-tk-…) of postponement notices
     quotations: list[Quotation] = field(default_factory=list)
+    quoted: Quoted | None = None  # what the search for quotations found, for the next build
 
     def person(self, name: str) -> str:
         return self.person_name.get(person_key(name), name)
@@ -69,7 +80,9 @@ def _zaak(doc: Document) -> str | None:
     return None
 
 
-def resolve(docs: list[Document], texts: dict[str, str]) -> Resolution:
+def resolve(docs: list[Document], texts: dict[str, str], quoted: Quoted | None = None) -> Resolution:
+    """Identity across the documents, and their quotations of each other (from the previous build's search,
+    `quoted`, where given)."""
     res = Resolution()
     for doc in docs:
         for p in list(doc.submitters) + list(doc.answerers):
@@ -119,7 +132,7 @@ def resolve(docs: list[Document], texts: dict[str, str]) -> Resolution:
                     res.inferred_dates.setdefault(target, (ref.date, doc.source, ref))
             if target:
                 res.targets[(doc.source, ref.span)] = target
-    res.quotations = find_quotations(docs, texts, res.document_id)
+    res.quotations, res.quoted = find_quotations(docs, texts, res.document_id, quoted)
     return res
 
 
@@ -132,27 +145,95 @@ def _flexible(words: list[str]) -> re.Pattern:
     return re.compile(sep.join(re.escape(w) for w in words))
 
 
-def find_quotations(docs: list[Document], texts: dict[str, str], ids: dict[str, str]) -> list[Quotation]:
+def find_quotations(docs: list[Document], texts: dict[str, str], ids: dict[str, str],
+                    earlier: Quoted | None = None) -> tuple[list[Quotation], Quoted]:
     """«…» passages of six words or more looked up in the other documents (not in another rendering of the
-    same one), tolerating PDF line breaks, hyphenation and elisions ('...'). A quotation found only through
-    an elision is not verbatim; one found nowhere is recorded with no target (a finding for the audit)."""
-    quoted = [q for doc in docs for q in _quotations(doc, texts[doc.source])]
-    index = _WordIndex([texts[d.source] for d in docs], {w for *_, segments in quoted for w in _inner(segments)})
-    found = []
-    for doc, where, span, segments in quoted:
-        patterns = [_flexible(words) for words in segments]
-        hit = None
-        for k in index.candidates(_inner(segments)):
-            other = docs[k]
-            if other.source == doc.source or ids.get(other.source) == ids.get(doc.source):
-                continue
-            hit = _find_in_order(texts[other.source], patterns)
-            if hit:
-                found.append(Quotation(doc.source, where, span, other.source, hit, len(segments) == 1))
-                break
-        if hit is None:
-            found.append(Quotation(doc.source, where, span, None, None, False))
+    same one), tolerating PDF line breaks, hyphenation and elisions ('...'); each is found in the first
+    document, in order, that holds it. A quotation found only through an elision is not verbatim; one found
+    nowhere is recorded with no target (a finding for the audit). With the previous build's search
+    (`earlier`), only the changed documents are read again: `_again`."""
+    shas = {d.source: d.sha256 for d in docs}
+    found = _again(docs, texts, ids, shas, earlier) if earlier is not None else None
+    if found is None:
+        quoted = [(doc, q) for doc in docs for q in _quotations(doc, texts[doc.source])]
+        index = _WordIndex([texts[d.source] for d in docs], {w for _, q in quoted for w in _inner(q[3])})
+        found = {d.source: [] for d in docs}
+        for doc, (_, where, span, segments) in quoted:
+            hit = _first_hit(doc, segments, index.candidates(_inner(segments)), docs, texts, ids)
+            found[doc.source].append((_quotation(doc.source, where, span, segments, hit), segments))
+    return [q for d in docs for q, _ in found[d.source]], Quoted(shas, dict(ids), found)
+
+
+def _quotation(source: str, where: str, span: tuple[int, int], segments: list[list[str]],
+               hit: tuple[str, tuple[int, int]] | None) -> Quotation:
+    if hit is None:
+        return Quotation(source, where, span, None, None, False)
+    return Quotation(source, where, span, hit[0], hit[1], len(segments) == 1)
+
+
+def _first_hit(doc: Document, segments: list[list[str]], candidates, docs: list[Document], texts: dict[str, str],
+               ids: dict[str, str]) -> tuple[str, tuple[int, int]] | None:
+    """(source, span) of the first of the `candidates` (indices into `docs`, in order) that holds the
+    quotation, not counting the quoting document and other renderings of it."""
+    patterns = [_flexible(words) for words in segments]
+    for k in candidates:
+        other = docs[k]
+        if other.source == doc.source or ids.get(other.source) == ids.get(doc.source):
+            continue
+        hit = _find_in_order(texts[other.source], patterns)
+        if hit:
+            return other.source, hit
+    return None
+
+
+AGAIN_AT_MOST = 0.25  # share of the documents changed up to which a search starts from the previous one
+
+
+def _again(docs: list[Document], texts: dict[str, str], ids: dict[str, str], shas: dict[str, str],
+           earlier: Quoted) -> dict | None:
+    """The quotations of each document by source, found from the previous build's search: those of a changed
+    document looked up anew; those of an unchanged one kept, unless a changed document holds it before the
+    document it was found in (or that one changed or is gone). None (search from scratch) when the identity
+    of a document searched both times changed, or when more than a quarter of the documents changed."""
+    changed = {s for s, sha in shas.items() if earlier.shas.get(s) != sha}
+    if len(changed) > AGAIN_AT_MOST * max(1, len(docs)) or \
+            any(ids.get(s) != i for s, i in earlier.ids.items() if s in shas and s not in changed):
+        return None
+    order = {d.source: k for k, d in enumerate(docs)}
+    fresh = sorted(order[s] for s in changed)
+    tokens = {k: _tokens(texts[docs[k].source]) for k in fresh}
+    found = {}
+    for doc in docs:
+        if doc.source in changed or doc.source not in earlier.found:
+            found[doc.source] = [(_quotation(doc.source, where, span, segments,
+                                             _first_hit(doc, segments, _holding(segments, docs, texts), docs, texts,
+                                                        ids)), segments)
+                                 for _, where, span, segments in _quotations(doc, texts[doc.source])]
+            continue
+        kept = []
+        for q, segments in earlier.found[doc.source]:
+            target = order.get(q.target) if q.target is not None else len(docs)
+            if target is None or q.target in changed:  # the text it was found in is gone or changed
+                hit = _first_hit(doc, segments, _holding(segments, docs, texts), docs, texts, ids)
+            else:  # found where it was, unless a changed text before that holds it
+                inner = _inner(segments)
+                before = [k for k in fresh if k < target and all(w in tokens[k] or w + "-" in tokens[k] for w in inner)]
+                hit = _first_hit(doc, segments, before, docs, texts, ids) if before else None
+            kept.append((_quotation(doc.source, q.where, q.span, segments, hit), segments)
+                        if hit or target is None or q.target in changed else (q, segments))
+        found[doc.source] = kept
     return found
+
+
+def _tokens(text: str) -> set[str]:
+    return set(text.split())
+
+
+def _holding(segments: list[list[str]], docs: list[Document], texts: dict[str, str]) -> list[int]:
+    """The documents, in order, whose text holds every inner word of a quotation somewhere (more than the
+    word index gives, never fewer)."""
+    inner = sorted(_inner(segments), key=len, reverse=True)
+    return [k for k, d in enumerate(docs) if all(w in texts[d.source] for w in inner)]
 
 
 def _quotations(doc: Document, text: str) -> list[tuple[Document, str, tuple[int, int], list[list[str]]]]:
