@@ -68,8 +68,13 @@ class Resolution:
 
 
 def _fingerprint(doc: Document) -> tuple:
-    return (doc.submitted, tuple(sorted(person_key(p.name) for p in doc.submitters if p.name)),
-            tuple(normalise(q.text) for q in doc.questions))
+    """What two renderings of one question set share: the date, the submitters, the questions' text."""
+    return _outline(doc) + (tuple(normalise(q.text) for q in doc.questions),)
+
+
+def _outline(doc: Document) -> tuple:
+    """The start of a fingerprint: the date, the submitters and how many questions (quick to make)."""
+    return doc.submitted, tuple(sorted(person_key(p.name) for p in doc.submitters if p.name)), len(doc.questions)
 
 
 def _zaak(doc: Document) -> str | None:
@@ -93,19 +98,22 @@ def resolve(docs: list[Document], texts: dict[str, str], quoted: Quoted | None =
     qa_docs = [d for d in docs if d.questions or d.kind in ("written-questions", "written-questions-with-answers",
                                                             "postponement-notice")]
     by_print: dict[tuple, str] = {}
+    printed = {d.source: next((i for i in d.identifiers if i.startswith("kv-tk-")), None) or
+               (f"kv-tk-{_zaak(d)}" if _zaak(d) else None) for d in qa_docs}
+    # only a question set printed without its number is found by its fingerprint, so only the fingerprints
+    # that could be its are made (normalising every question of every document is slow)
+    unnumbered = {_outline(d) for d in qa_docs if printed[d.source] is None}
     for doc in sorted(qa_docs, key=lambda d: (_zaak(d) is None, d.source)):
-        zaak = _zaak(doc)
-        kv = next((i for i in doc.identifiers if i.startswith("kv-tk-")), None)
-        if kv is None and zaak:
-            kv = f"kv-tk-{zaak}"
-        fp = _fingerprint(doc)
+        kv = printed[doc.source]
+        fp = _fingerprint(doc) if _outline(doc) in unnumbered else None
         if kv is None:
             kv = by_print.get(fp)
         if kv is None:
             names = "-".join(slug(surname(p.name)) for p in doc.submitters if p.name) or slug(doc.title or doc.source)
             about = "-".join(slug(doc.title or "").split("-")[:8])
             kv = f"vragen-{doc.submitted or 'zonder-datum'}-{names}" + (f"-{about}" if about and about != "x" else "")
-        by_print.setdefault(fp, kv)
+        if fp is not None:
+            by_print.setdefault(fp, kv)
         if doc.kind == "postponement-notice":
             res.notices.update(i for i in doc.identifiers if i.startswith("ah-tk-"))
         res.question_set[doc.source] = kv
