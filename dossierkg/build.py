@@ -376,8 +376,9 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
     clock.mark("resolve")
 
     def fill(gen: Path, previous: Path | None) -> list[str]:
-        _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation, progress,
-                          clock)
+        with collector.frozen():  # the documents, the resolution and the shapes
+            _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation,
+                              progress, clock)
         (gen / STAMP).write_bytes(pickle.dumps((stamp, built.counts, built.report, built.notes, built.graphs),
                                                protocol=pickle.HIGHEST_PROTOCOL))
         return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, turtle.CHUNKS]
@@ -430,6 +431,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     """The files, index and store of a new generation, reusing what the previous one has for unchanged keys."""
     minter = ctx.minter
     old_units, old_pickles = _read_units(previous)
+    gc.freeze()  # the previous build's units are never walked by the collector (build: collector.frozen)
     order = sorted(range(len(ctx.docs)), key=lambda i: str(minter.graph(ctx.docs[i].source)))
     reusable = {keys[i] for i in order if keys[i] in old_units}
     work = [(i, keys[i]) for i in order if keys[i] not in reusable]
@@ -459,12 +461,9 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         clock.mark("units")
         results = [r for u in units for r in u.results]
         searched: dict = {"quotations": ctx.res.quoted}
-        gc.freeze()  # what exists now is never scanned again by the collector while the global step allocates
-        try:
-            across, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units,
-                                                 _read_searched(previous, salt, old_units), searched)
-        finally:
-            gc.unfreeze()
+        gc.freeze()  # the units too (build: collector.frozen)
+        across, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units,
+                                             _read_searched(previous, salt, old_units), searched)
         names = {str(minter.graph("links")): links.name, str(minter.reuse_graph): "hergebruik",
                  str(minter.provenance_graph): "provenance"}
         for unit, pieces in across:
