@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .iris import slug
 from .parse.clean import normalise
@@ -23,6 +24,7 @@ def surname(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=4096)
 def person_key(name: str) -> str:
     """Surname key: 'Wopke Hoekstra' and 'Hoekstra' -> 'hoekstra'; 'Jasper van Dijk' -> 'dijk'."""
     tokens = [t for t in re.split(r"[\s.]+", name.strip()) if t]
@@ -102,10 +104,11 @@ def resolve(docs: list[Document], texts: dict[str, str], quoted: Quoted | None =
                (f"kv-tk-{_zaak(d)}" if _zaak(d) else None) for d in qa_docs}
     # only a question set printed without its number is found by its fingerprint, so only the fingerprints
     # that could be its are made (normalising every question of every document is slow)
-    unnumbered = {_outline(d) for d in qa_docs if printed[d.source] is None}
+    outlines = {d.source: _outline(d) for d in qa_docs}
+    unnumbered = {outlines[d.source] for d in qa_docs if printed[d.source] is None}
     for doc in sorted(qa_docs, key=lambda d: (_zaak(d) is None, d.source)):
         kv = printed[doc.source]
-        fp = _fingerprint(doc) if _outline(doc) in unnumbered else None
+        fp = _fingerprint(doc) if outlines[doc.source] in unnumbered else None
         if kv is None:
             kv = by_print.get(fp)
         if kv is None:
