@@ -212,7 +212,7 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
     if reused:
         out[rg] = reused
         graphs.append(rg)
-    out[pg] = activity_triples(minter, used, graphs)[1]
+    out[pg] = activity_triples(minter, used, graphs, frozenset(d.source for d in ctx.docs))[1]
     return out, notes
 
 

@@ -90,8 +90,18 @@ def build_time(sources: list[tuple[str, str, float]]) -> datetime:
     return datetime.fromtimestamp(int(newest), tz=timezone.utc)
 
 
-def activity_triples(minter: Minter, sources: list[tuple[str, str, float]], graphs: list[URIRef]):
-    """The build activity: the sources it used (with sha256), the software, its time, what it generated."""
+def source_triples(minter: Minter, name: str, sha: str) -> list[tuple]:
+    """A source file: its name, the sha256 of its bytes, its format."""
+    source = minter.source(name)
+    return [(source, RDF.type, DKG.SourceFile), (source, RDF.type, PROV.Entity),
+            (source, DCTERMS.identifier, Literal(name)), (source, DKG.sha256, Literal(sha)),
+            (source, DCTERMS["format"], Literal("text/plain; charset=utf-8"))]
+
+
+def activity_triples(minter: Minter, sources: list[tuple[str, str, float]], graphs: list[URIRef],
+                     described: frozenset[str] = frozenset()):
+    """The build activity: the sources it used (with sha256, but for those `described` elsewhere: in their
+    own graph), the software, its time, what it generated."""
     key = hashlib.sha256("\n".join(sorted(sha for _, sha, _ in sources) + [__version__]).encode()).hexdigest()[:16]
     activity, software = minter.activity(key), minter.software(__version__)
     when = Literal(build_time(sources).isoformat(), datatype=XSD.dateTime)
@@ -105,15 +115,9 @@ def activity_triples(minter: Minter, sources: list[tuple[str, str, float]], grap
         (software, DCTERMS.hasVersion, Literal(__version__)),
     ]
     for name, sha, _ in sorted(sources):
-        source = minter.source(name)
-        triples += [
-            (activity, PROV.used, source),
-            (source, RDF.type, DKG.SourceFile),
-            (source, RDF.type, PROV.Entity),
-            (source, DCTERMS.identifier, Literal(name)),
-            (source, DKG.sha256, Literal(sha)),
-            (source, DCTERMS["format"], Literal("text/plain; charset=utf-8")),
-        ]
+        triples.append((activity, PROV.used, minter.source(name)))
+        if name not in described:
+            triples += source_triples(minter, name, sha)
     for graph in graphs:
         triples += [(graph, RDF.type, PROV.Entity), (graph, PROV.wasGeneratedBy, activity)]
     return activity, triples

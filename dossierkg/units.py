@@ -20,10 +20,11 @@ from rdflib import URIRef
 
 from .links import organisation_triples
 from .mapping import map_document
-from .namespace import DCTERMS, PROV
+from .namespace import DCTERMS, DKG, PROV, RDF
 from .passages import document_passages
 from .pieces import Placed, graph_pieces, remove_part, write_part
 from .policy import legal_triples
+from .provenance import source_triples
 
 BATCH = 100  # documents validated together: each validation run has a fixed cost (~200 queries)
 INLINE_BELOW = 48  # fewer units than this run in this process (starting workers costs more)
@@ -66,9 +67,10 @@ def unit_key(salt: str, doc, context: str, ctx: Context) -> str:
 
 
 def unit_triples(doc, ctx: Context) -> list[tuple]:
-    """The triples of a document's named graph."""
+    """The triples of a document's named graph: its source file, and what was read from it."""
     text = ctx.texts[doc.source]
-    triples = map_document(doc, text, ctx.res, ctx.minter, ctx.texts)
+    triples = source_triples(ctx.minter, doc.source, doc.sha256)
+    triples += map_document(doc, text, ctx.res, ctx.minter, ctx.texts)
     triples += legal_triples(ctx.minter, doc.source, text)
     triples += organisation_triples(ctx.minter, ctx.organisations, doc.source, text)
     triples += ctx.instruments.get(doc.source, [])
@@ -76,10 +78,13 @@ def unit_triples(doc, ctx: Context) -> list[tuple]:
 
 
 _IDENTIFIER, _DERIVED_FROM = frozenset([DCTERMS.identifier]), frozenset([PROV.wasDerivedFrom])
+_SOURCE_FILE = frozenset([(RDF.type, DKG.SourceFile)])
 
 
 def summarise(key: str, source: str, graph: URIRef, triples: list[tuple], curated: frozenset, count: int) -> Unit:
-    idents = sorted({(str(s), str(o)) for s, p, o in triples if p in _IDENTIFIER})  # `in` a set: rdflib's == is slow
+    files = {s for s, p, o in triples if (p, o) in _SOURCE_FILE}  # a file's name is not an identifier it prints
+    idents = sorted({(str(s), str(o)) for s, p, o in triples if p in _IDENTIFIER and s not in files})  # `in` a set:
+    # rdflib's == is slow
     with_ident = {s for s, _ in idents}
     derivations: dict = {}
     for s, p, o in triples:

@@ -151,6 +151,19 @@ def test_named_graph_per_source_plus_links_reuse_and_provenance(built):
         {ID + "graaf/provenance", ID + "graaf/links", ID + "graaf/hergebruik"}
 
 
+def test_a_documents_source_file_is_described_in_its_own_graph_and_used_by_the_build(built):
+    """The file's name, sha256 and format are in the graph read from it (they change only with it); the
+    provenance graph says the build used it, and describes the files that are not documents (instruments.json)."""
+    prov = URIRef(ID + "graaf/provenance")
+    for doc in built.documents:
+        source, graph = URIRef(ID + "bron/" + Path(doc.source).stem), built.graphs[doc.source]
+        assert (source, DKG.sha256, Literal(doc.sha256), graph) in built.quads
+        assert (source, RDF.type, DKG.SourceFile, graph) in built.quads
+        assert not [q for q in built.quads if q[0] == source and q[3] == prov]
+        assert any(q[1] == PROV.used and q[2] == source and q[3] == prov for q in built.quads)
+    assert (URIRef(ID + "bron/instruments"), RDF.type, DKG.SourceFile, prov) in built.quads
+
+
 def test_text_reuse_is_a_graph_of_its_own_that_the_build_activity_generated(built):
     """Only the provenance graph names the build activity (whose IRI changes with any source): the text reuse
     graph says which answers and passages are reused, and the provenance graph that the build generated it."""

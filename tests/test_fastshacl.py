@@ -210,10 +210,18 @@ def property_shapes_with(component) -> list:
 
 
 def mutate_value(graphs, constraint, make):
-    """Replace one value of the path on one focus node by make(old value); validate that graph."""
+    """Replace one value of the path on one focus node by make(old value); validate that graph. When no focus
+    node has the path in the dossier, give the first one a value made from (focus, path, FRESH)."""
     ns, ps, path, param = constraint
     tried = 0
-    for name, focus in focus_nodes(graphs, ns):
+    focused = focus_nodes(graphs, ns)
+    if isinstance(path, URIRef) and focused and not any(
+            t[0] == focus and t[1] == path for name, focus in focused for t in graphs[name]):
+        name, focus = focused[0]
+        report = agree_on_graph(name, list(graphs[name]) + make((focus, path, FRESH), param))
+        if {str(ps), str(ns)} & {r.shape for r in report.results}:
+            return report
+    for name, focus in focused:
         triples = graphs[name]
         if isinstance(path, URIRef):
             old = [t for t in triples if t[0] == focus and t[1] == path]
