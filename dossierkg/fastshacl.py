@@ -691,11 +691,17 @@ def compile_shapes(shapes: Graph) -> Program:
             _PROGRAMS.move_to_end(id(shapes))
             return kept[2]
     program = _compile(shapes)
+    adopt(shapes, program)
+    return program
+
+
+def adopt(shapes: Graph, program: Program) -> None:
+    """`program`, compiled from `shapes` before (and kept with it: the build's cache), is what compile_shapes
+    gives for them."""
     with _programs_lock:
         _PROGRAMS[id(shapes)] = (shapes, len(shapes), program)
         while len(_PROGRAMS) > _PROGRAMS_KEPT:
             _PROGRAMS.popitem(last=False)
-    return program
 
 
 TARGETS = (SH.targetClass, SH.target, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
