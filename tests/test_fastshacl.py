@@ -282,6 +282,50 @@ def test_engines_agree_when_a_value_breaks_a_constraint(graphs, case):
     mutate_value(graphs, constraint, make)
 
 
+def test_the_actual_datatype_check_is_pyshacls():
+    """fastshacl._actual_datatype writes out pySHACL's _assert_actual_datatype: the same answer for literals of
+    every datatype it knows (and others), well and ill formed, against every datatype rule."""
+    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+
+    XSD = namespace.XSD
+    rules = [XSD.string, RDF.langString, XSD.integer, XSD.float, XSD.decimal, XSD.boolean, XSD.date, XSD.time,
+             XSD.dateTime, XSD.nonNegativeInteger, XSD.gYear, XSD.anyURI, XSD.double]
+    literals = [Literal("x"), Literal("x", lang="nl"), Literal("b", datatype=XSD.string)]
+    for rule in rules:
+        for text in ("7", "-3", "0.5", "true", "2022-12-13", "12:00:00", "2022-12-13T12:00:00Z", "x", ""):
+            literals.append(Literal(text, datatype=rule))
+    checked = 0
+    for v in literals:
+        for rule in rules:
+            assert fastshacl._actual_datatype(v, rule) == \
+                DatatypeConstraintComponent._assert_actual_datatype(None, v, rule), (v, v.datatype, rule)
+            checked += 1
+    assert checked > 1000
+
+
+def test_the_literal_comparison_is_pyshacls():
+    """fastshacl._compare_literal writes out pySHACL's compare_literal (sh:minInclusive, sh:maxInclusive): the same
+    order, or the same error, for pairs of literals of numbers, dates, times, strings and booleans."""
+    from pyshacl.rdfutil.compare import compare_literal
+
+    XSD = namespace.XSD
+    values = [Literal(-1), Literal(0), Literal(7), Literal("0.950", datatype=XSD.decimal), Literal(1.5),
+              Literal("3", datatype=XSD.nonNegativeInteger), Literal("2022-12-13", datatype=XSD.date),
+              Literal("2022-12-12", datatype=XSD.date), Literal("2022-12-13T12:00:00Z", datatype=XSD.dateTime),
+              Literal("2022-12-13T11:00:00", datatype=XSD.dateTime), Literal("12:00:00", datatype=XSD.time),
+              Literal("7"), Literal("a", lang="nl"), Literal(True), Literal("x", datatype=XSD.integer)]
+
+    def outcome(compare, a, b):
+        try:
+            return compare(a, b)
+        except (TypeError, NotImplementedError) as exc:
+            return type(exc)
+    pairs = [(a, b) for a in values for b in values]
+    assert [outcome(fastshacl._compare_literal, a, b) for a, b in pairs] == [outcome(compare_literal, a, b)
+                                                                            for a, b in pairs]
+    assert {outcome(compare_literal, a, b) for a, b in pairs} >= {-1, 0, 1}
+
+
 def test_engines_agree_on_node_level_constraints(graphs):
     g = shapes_graph()
     identity = URIRef("https://w3id.org/dossier-kg/shapes#LetterIdentityShape")
