@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections import Counter
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -34,7 +34,7 @@ from . import collector, turtle
 from .pieces import Index, Pieces, Writer, graph_nquads, ntriples, pieces_of, sort_unique
 from .policy import instrument_triples
 from .provenance import activity_triples
-from .records import Document
+from .records import Document, Problem
 from .resolve import Quoted, resolve
 from .store import STORE_DIR, Loading, patch_store, store_counts
 from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
@@ -353,7 +353,7 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
     sources = read_sources(dossier)
     minter = Minter(base_iri(base))
     memo = Memo(out / ".cache", minter.base)
-    docs = parse_all(sources, memo, progress)
+    docs = [_named_apart(d) for d in parse_all(sources, memo, progress)]
     for src in sources:
         src.data = b""  # parsed: the documents carry their sha256
     gc.freeze()  # the documents and texts: a full collection would walk them all (10,000: ~0.4 s each time)
@@ -388,6 +388,20 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
 
     publish(out, {}, {}, fill)
     return built
+
+
+ACROSS = {"links": "links", "hergebruik": "text reuse", "provenance": "provenance"}  # graaf/<name> of a build
+
+
+def _named_apart(doc: Document) -> Document:
+    """The document, with an error when its file's graph (and its IRI: bron/<stem>) would be one of the graphs
+    across documents."""
+    stem = Path(doc.source).stem
+    if stem not in ACROSS:
+        return doc
+    problem = Problem(f"its graph would be graaf/{stem}, the name of the build's {ACROSS[stem]} graph: "
+                      "rename the file", None, "error")
+    return replace(doc, errors=doc.errors + (problem,))
 
 
 def _prepared_shapes(memo: Memo, engine: str):

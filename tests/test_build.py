@@ -242,6 +242,23 @@ def test_a_bad_source_keeps_the_previous_build(tmp_path):
     assert {p.name: p.read_bytes() for p in out.glob("dossier.*")} == before
 
 
+@pytest.mark.parametrize("name", ["provenance.txt", "hergebruik.txt", "links.txt"])
+def test_a_source_named_as_a_graph_across_documents_is_refused(tmp_path, name):
+    """Its graph would be the build's provenance, text reuse or links graph: exit 3, the file named, the
+    previous build kept."""
+    dossier = tmp_path / "dossier"
+    shutil.copytree(DOSSIER, dossier)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.glob("dossier.*")}
+    shutil.copy(dossier / "003_ab754fb98c3b7ac6.txt", dossier / name)
+    result = CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)])
+    assert result.exit_code == 3
+    assert f"error: {name}: its graph would be graaf/{name[:-4]}" in result.output
+    assert "previous build is kept" in result.output
+    assert {p.name: p.read_bytes() for p in out.glob("dossier.*")} == before
+
+
 def test_validate_rejects_unreadable_rdf(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> ")
