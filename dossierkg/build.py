@@ -240,6 +240,12 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
     return made, notes
 
 
+def _names_across(minter: Minter, links: str) -> dict[str, str]:
+    """The name in Built.graphs of each graph across documents, by its IRI (links: the links file's name)."""
+    return {str(minter.graph("links")): links, str(minter.reuse_graph): "hergebruik",
+            str(minter.provenance_graph): "provenance"}
+
+
 def _used(sources: list[Source], docs: list[Document]) -> list:
     return [(s.path.name, d.sha256, s.mtime) for s, d in zip(sources, docs) if not d.errors]
 
@@ -260,11 +266,10 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
         quads += [(s, p, o, g) for s, p, o in triples]
         units.append(summarise("", doc.source, g, triples, ctx.curated, len(triples)))
     extra, notes = global_graphs(ctx, units, _used(sources, docs), links, curation)
-    names = {minter.graph("links"): links.name if links is not None else "links",
-             minter.reuse_graph: "hergebruik", minter.provenance_graph: "provenance"}
+    names = _names_across(minter, links.name if links is not None else "links")
     for g, triples in extra.items():
         quads += [(s, p, o, g) for s, p, o in triples]
-        graphs[names[g]] = g
+        graphs[names[str(g)]] = g
     return Built(docs, quads, ctx.texts, graphs, notes=notes)
 
 
@@ -500,8 +505,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         gc.freeze()  # the units too (build: collector.frozen)
         across, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units,
                                              _read_searched(previous, salt, old_units), searched)
-        names = {str(minter.graph("links")): links.name, str(minter.reuse_graph): "hergebruik",
-                 str(minter.provenance_graph): "provenance"}
+        names = _names_across(minter, links.name)
         for unit, pieces in across:
             if pieces is None:
                 writer.copy(unit.key)  # the previous build's: the store has it
