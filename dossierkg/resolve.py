@@ -212,32 +212,32 @@ def _again(docs: list[Document], texts: dict[str, str], ids: dict[str, str], sha
         return None
     order = {d.source: k for k, d in enumerate(docs)}
     fresh = sorted(order[s] for s in changed)
-    tokens = {k: _tokens(texts[docs[k].source]) for k in fresh}
+    tokens = {k: set(texts[docs[k].source].split()) for k in fresh}
+
+    def anew(doc: Document, segments: list[list[str]]):
+        return _first_hit(doc, segments, _holding(segments, docs, texts), docs, texts, ids)
+
     found = {}
     for doc in docs:
         if doc.source in changed or doc.source not in earlier.found:
-            found[doc.source] = [(_quotation(doc.source, where, span, segments,
-                                             _first_hit(doc, segments, _holding(segments, docs, texts), docs, texts,
-                                                        ids)), segments)
+            found[doc.source] = [(_quotation(doc.source, where, span, segments, anew(doc, segments)), segments)
                                  for _, where, span, segments in _quotations(doc, texts[doc.source])]
             continue
         kept = []
         for q, segments in earlier.found[doc.source]:
             target = order.get(q.target) if q.target is not None else len(docs)
             if target is None or q.target in changed:  # the text it was found in is gone or changed
-                hit = _first_hit(doc, segments, _holding(segments, docs, texts), docs, texts, ids)
+                hit = anew(doc, segments)
             else:  # found where it was, unless a changed text before that holds it
                 inner = _inner(segments)
                 before = [k for k in fresh if k < target and all(w in tokens[k] or w + "-" in tokens[k] for w in inner)]
                 hit = _first_hit(doc, segments, before, docs, texts, ids) if before else None
-            kept.append((_quotation(doc.source, q.where, q.span, segments, hit), segments)
-                        if hit or target is None or q.target in changed else (q, segments))
+                if hit is None:
+                    kept.append((q, segments))
+                    continue
+            kept.append((_quotation(doc.source, q.where, q.span, segments, hit), segments))
         found[doc.source] = kept
     return found
-
-
-def _tokens(text: str) -> set[str]:
-    return set(text.split())
 
 
 def _holding(segments: list[list[str]], docs: list[Document], texts: dict[str, str]) -> list[int]:
