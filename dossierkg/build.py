@@ -28,7 +28,7 @@ from .links import curated_triples, derived_triples, read_links, read_organisati
 from .namespace import DEFAULT_BASE, DKG, RDF
 from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
-from .passages import Searched, passage_triples, reuse_triples
+from .passages import Reuse, Searched, answer_reuse, passage_reuse
 from .paths import ONTOLOGY, SHAPES
 from . import collector, turtle
 from .pieces import Index, Pieces, Writer, graph_nquads, ntriples, pieces_of, sort_unique
@@ -179,11 +179,12 @@ def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, st
 
 def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
                   earlier: Searched | None = None,
-                  searched: dict | None = None) -> tuple[dict[URIRef, list], list[str]]:
+                  searched: dict | None = None) -> tuple[dict[URIRef, list | Reuse], list[str]]:
     """The graphs across documents: links (curated and derived from printed identifiers), text reuse (reused
-    answers, reused and paraphrased sentences; from the previous build's searches for reuse, `earlier`,
-    recorded in `searched`) and provenance (the build activity, what it used and the graphs it generated).
-    Only the provenance graph names the activity: the others change only when what they say changes."""
+    answers, reused and paraphrased sentences, as a `Reuse`; from the previous build's searches for reuse,
+    `earlier`, recorded in `searched`) and provenance (the build activity, what it used and the graphs it
+    generated): {graph: its triples, or the Reuse}. Only the provenance graph names the activity: the others
+    change only when what they say changes."""
     minter = ctx.minter
     idents = [(URIRef(s), i) for u in units for s, i in u.identifiers]
     derivations: dict = {}
@@ -207,8 +208,8 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
     if curation is not None and curation.exists():
         used.append((curation.name, hashlib.sha256(curation.read_bytes()).hexdigest(), curation.stat().st_mtime))
     passages_of = {u.source: u.passages for u in units if u.passages is not None}
-    reused = reuse_triples(minter, ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched)
-    reused += passage_triples(minter, ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched)
+    reused = Reuse(answer_reuse(minter, ctx.docs, ctx.res, passages_of, earlier, searched),
+                   passage_reuse(ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched))
     if reused:
         out[rg] = reused
         graphs.append(rg)
@@ -220,13 +221,21 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
                    salt: str, previous: dict[str, Unit], earlier: Searched | None = None,
                    searched: dict | None = None) -> tuple[list[tuple[Unit, Pieces | None]], list[str]]:
     """The graphs across documents serialised and validated: ([(unit, pieces)], notes). A graph's key is its
-    N-Quads with the code and engine (`salt`); a graph the previous build made (`previous`) is not made or
-    validated again: it keeps its unit, and its pieces are None (they are copied from that build)."""
+    N-Quads with the code and engine (`salt`), the reuse graph's what it states (Reuse.key); a graph the
+    previous build made (`previous`) is not made or validated again: it keeps its unit, and its pieces are
+    None (they are copied from that build)."""
     extra, notes = global_graphs(ctx, units, used, links, curation, earlier, searched)
     made = []
     for g, triples in sorted(extra.items()):
+        key = None
+        if isinstance(triples, Reuse):  # its triples are made only when the previous build did not have them
+            key = "reuse " + hashlib.sha256(salt.encode() + b"\n" + triples.key(ctx.texts)).hexdigest()
+            if key in previous:
+                made.append((previous[key], None))
+                continue
+            triples = triples.triples(ctx.minter, ctx.texts)
         nq = graph_nquads(triples, g)
-        key = "graph " + hashlib.sha256(salt.encode() + b"\n" + nq).hexdigest()
+        key = key or "graph " + hashlib.sha256(salt.encode() + b"\n" + nq).hexdigest()
         if key in previous:
             made.append((previous[key], None))
             continue
@@ -268,6 +277,8 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
     extra, notes = global_graphs(ctx, units, _used(sources, docs), links, curation)
     names = _names_across(minter, links.name if links is not None else "links")
     for g, triples in extra.items():
+        if isinstance(triples, Reuse):
+            triples = triples.triples(minter, ctx.texts)
         quads += [(s, p, o, g) for s, p, o in triples]
         graphs[names[str(g)]] = g
     return Built(docs, quads, ctx.texts, graphs, notes=notes)

@@ -1,9 +1,11 @@
-"""Text reuse the build records in the provenance graph: answers reused across answer sets, sentences reused
-across documents, and paraphrases of cited dossier documents.
+"""Text reuse, the build's graph graaf/hergebruik: answers reused across answer sets, sentences reused across
+documents, and paraphrases of cited dossier documents. What is found (`answer_reuse`, `passage_reuse`: a
+`Reuse`) is kept apart from the triples that state it, so a build can tell the graph did not change without
+making it.
 
 Where each sentence stands in the raw text, and the shingles of the sentences and of the answers, depend only
 on one document and its text (`document_passages`): a build makes them per document (in a worker, kept with
-its unit) and hands them to `reuse_triples` and `passage_triples` (`passages_of=`)."""
+its unit) and hands them to the searches (`passages_of=`)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from rdflib import Literal, URIRef
 
 from .iris import Minter
 from .namespace import DKG, PROV, RDF, XSD
-from .provenance import span_triples
+from .provenance import span_read, span_triples
 from .records import Document
 from .resolve import _flexible
 from .reuse import MINIMUM, SENTENCES, Sentence, find_reuse, find_sentence_reuse, search, sentences, shingle_sets
@@ -70,10 +72,37 @@ def _search(kind: str, sets: list, keys: list, settings: tuple, passages_of: dic
     return pairs
 
 
+@dataclass(frozen=True)
+class Reuse:
+    """What the text reuse graph states: reused answers (`answer_reuse`) and reused or paraphrased passages
+    (`passage_reuse`). Its triples are made from this and the texts alone (`triples`), so this and the
+    texts around its passages (`key`) tell whether the graph changed without making it."""
+
+    answers: list
+    passages: list
+
+    def __bool__(self) -> bool:
+        return bool(self.answers or self.passages)
+
+    def key(self, texts: dict[str, str]) -> bytes:
+        passages = sorted({passage for pair in self.passages for passage in pair[:2]})
+        read = [span_read(texts[source], *span) for source, span in passages]
+        return repr((self.answers, self.passages, read)).encode()
+
+    def triples(self, minter: Minter, texts: dict[str, str]) -> list[tuple]:
+        return answer_reuse_triples(minter, self.answers) + passage_reuse_triples(minter, texts, self.passages)
+
+
 def reuse_triples(minter: Minter, docs: list[Document], res, texts: dict[str, str],
                   passages_of: dict[str, Passages] | None = None, earlier: Searched | None = None,
                   searched: dict | None = None) -> list[tuple]:
-    """Answers reused across answer sets, with their similarity.
+    """The triples of the answers reused across answer sets (`answer_reuse`)."""
+    return answer_reuse_triples(minter, answer_reuse(minter, docs, res, passages_of, earlier, searched))
+
+
+def answer_reuse(minter: Minter, docs: list[Document], res, passages_of: dict[str, Passages] | None = None,
+                 earlier: Searched | None = None, searched: dict | None = None) -> list[tuple]:
+    """Answers reused across answer sets: (answer a, its source, its raw span, the same of answer b, similarity).
     passages_of: `document_passages` of some sources, made beforehand (their answers' shingles are used);
     earlier: the previous build's searches (`Searched`); searched: this one's Found is recorded in it."""
     blocks, iris, sets = {}, {}, []
@@ -85,16 +114,21 @@ def reuse_triples(minter: Minter, docs: list[Document], res, texts: dict[str, st
         sets += given.answer_shingles if given else shingle_sets(a.text for a in doc.answers)
         for i, a in enumerate(doc.answers):
             blocks[(doc.source, i)] = (res.answer_set[doc.source], a.text)
-            iris[(doc.source, i)] = (minter.answer(answer_set, a.numbers), a.span)
-    out = []
+            iris[(doc.source, i)] = (str(minter.answer(answer_set, a.numbers)), doc.source, tuple(a.span))
     pairs = _search("answers", sets, list(blocks), (MINIMUM, 1, 50), passages_of, earlier, searched)
-    for r in find_reuse(blocks, pairs=pairs):
-        (a, span_a), (b, span_b) = iris[r.a], iris[r.b]
+    return [(*iris[r.a], *iris[r.b], f"{r.similarity:.3f}") for r in find_reuse(blocks, pairs=pairs)]
+
+
+def answer_reuse_triples(minter: Minter, found: list[tuple]) -> list[tuple]:
+    """The triples of `answer_reuse`."""
+    out = []
+    for a, source_a, span_a, b, source_b, span_b, similarity in found:
+        a, b = URIRef(a), URIRef(b)
         iri = URIRef(f"{a}/hergebruik/{hashlib.sha1(str(b).encode()).hexdigest()[:12]}")
         out += [(iri, RDF.type, DKG.TextReuse), (iri, RDF.type, PROV.Entity), (iri, DKG.reuses, a),
-                (iri, DKG.reuses, b), (iri, DKG.similarity, Literal(f"{r.similarity:.3f}", datatype=XSD.decimal)),
-                (iri, PROV.wasDerivedFrom, minter.span(r.a[0], *span_a)),
-                (iri, PROV.wasDerivedFrom, minter.span(r.b[0], *span_b))]
+                (iri, DKG.reuses, b), (iri, DKG.similarity, Literal(similarity, datatype=XSD.decimal)),
+                (iri, PROV.wasDerivedFrom, minter.span(source_a, *span_a)),
+                (iri, PROV.wasDerivedFrom, minter.span(source_b, *span_b))]
     return out
 
 
@@ -169,10 +203,17 @@ def document_sentences(doc: Document, text: str) -> list[tuple[str, str, tuple[i
 def passage_triples(minter: Minter, docs: list[Document], res, texts: dict[str, str],
                     passages_of: dict[str, Passages] | None = None, earlier: Searched | None = None,
                     searched: dict | None = None) -> list[tuple]:
+    """The triples of the passages reused or paraphrased across documents (`passage_reuse`)."""
+    return passage_reuse_triples(minter, texts, passage_reuse(docs, res, texts, passages_of, earlier, searched))
+
+
+def passage_reuse(docs: list[Document], res, texts: dict[str, str], passages_of: dict[str, Passages] | None = None,
+                  earlier: Searched | None = None, searched: dict | None = None) -> list[tuple]:
     """Sentence-level reuse across documents (similarity >= 0.6), and for every block that cites a document
-    of the dossier, each of its sentences linked to the closest passage of that document (a paraphrase).
-    passages_of: `document_passages` of some sources, made beforehand; the others are made here. earlier:
-    the previous build's searches (`Searched`); searched: this one's Found is recorded in it."""
+    of the dossier, each of its sentences linked to the closest passage of that document (a paraphrase):
+    (passage a, passage b, similarity), each passage a (source, raw span). passages_of: `document_passages`
+    of some sources, made beforehand; the others are made here. earlier: the previous build's searches
+    (`Searched`); searched: this one's Found is recorded in it."""
     items: list[Sentence] = []
     spans: list[tuple[int, int]] = []
     sets: list = []
@@ -193,17 +234,23 @@ def passage_triples(minter: Minter, docs: list[Document], res, texts: dict[str, 
     pairs = {(r.a, r.b): r.similarity for r in find_sentence_reuse(items, pairs=found)}
     for i, j, score in _paraphrases(docs, res, by_block, by_source, sets):
         pairs.setdefault((min(i, j), max(i, j)), score)
-    out, iris, best = [], {}, {}
+    best: dict = {}
     for (i, j), score in sorted(pairs.items()):
-        for k in (i, j):
-            key = (items[k].source, spans[k])
-            if key not in iris:
-                iris[key], triples = span_triples(minter, key[0], texts[key[0]], *key[1])
-                out += triples
-        a, b = iris[items[i].source, spans[i]], iris[items[j].source, spans[j]]
+        a, b = (items[i].source, tuple(spans[i])), (items[j].source, tuple(spans[j]))
         if a != b:  # two sentences located at the same span (same first and last words) are one passage
             best[a, b] = max(score, best.get((a, b), 0.0))
-    for (a, b), score in best.items():
+    return [(a, b, score) for (a, b), score in best.items()]
+
+
+def passage_reuse_triples(minter: Minter, texts: dict[str, str], found: list[tuple]) -> list[tuple]:
+    """The triples of `passage_reuse`: each passage a span of its source, each pair a dkg:TextReuse."""
+    out, iris = [], {}
+    for a, b, score in found:
+        for source, span in (a, b):
+            if (source, span) not in iris:
+                iris[source, span], triples = span_triples(minter, source, texts[source], *span)
+                out += triples
+        a, b = iris[a], iris[b]
         iri = minter._iri("hergebruik/" + hashlib.sha1(f"{a} {b}".encode()).hexdigest()[:16])
         out += _passage_reuse(iri, a, b, score)
     return out

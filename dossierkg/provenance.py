@@ -81,6 +81,11 @@ def span_triples(minter: Minter, filename: str, text: str, start: int, end: int)
     ]
 
 
+def span_read(text: str, start: int, end: int) -> tuple[int, str]:
+    """What span_triples reads of a text for text[start:end]: the line, and the text with its prefix and suffix."""
+    return line_of(text, start), text[max(0, start - CONTEXT):end + CONTEXT]
+
+
 def build_time(sources: list[tuple[str, str, float]]) -> datetime:
     """SOURCE_DATE_EPOCH when set, else the newest source's modification time: rebuilds stay identical."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")

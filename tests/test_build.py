@@ -385,10 +385,11 @@ def test_an_incremental_build_searches_for_reuse_again_only_where_documents_chan
 def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patched_again(tmp_path, monkeypatch):
     """After one source changed (not in a reused passage), the links and text reuse graphs are the same: they
     keep the previous build's results (they are what validating them gives), their pieces are copied, and the
-    store patch leaves them alone. The provenance graph changed (its build activity is another) and is
-    validated and patched."""
+    store patch leaves them alone; the reuse graph's triples are not even made (its key says it is the same).
+    The provenance graph changed (its build activity is another) and is validated and patched."""
     import dossierkg.build as build_module
     import dossierkg.validate as validate_module
+    from dossierkg.passages import Reuse
     from dossierkg.build import build
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -405,10 +406,13 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
     monkeypatch.setattr(build_module, "patch_store",
                         lambda old, new, removed, added: patched.append((removed, added)) or real_patch(old, new, removed, added))
     monkeypatch.setattr(build_module, "store_counts", None)
+    real_triples = Reuse.triples
+    monkeypatch.setattr(Reuse, "triples", None)
     path = dossier / "002_c13e7b55d78e5ffc.txt"
     path.write_text(path.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
     second = build(dossier, tmp_path / "out")
     monkeypatch.setattr(build_module, "store_counts", real_counts)
+    monkeypatch.setattr(Reuse, "triples", real_triples)
     assert second.reused == 4 and len(patched) == 1
     assert {prov_graph} in validated and not any({links_graph, reuse_graph} & graphs for graphs in validated)
     removed, added = patched[0]

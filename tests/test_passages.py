@@ -14,9 +14,10 @@ from dossierkg import namespace as ns
 from dossierkg.iris import Minter
 from dossierkg.parse import parse_bytes
 from dossierkg.parse.decode import decode
-from dossierkg.passages import Squeezed, document_passages, document_sentences, passage_triples, reuse_triples
+from dossierkg.passages import (Reuse, Squeezed, answer_reuse, document_passages, document_sentences, passage_reuse,
+                                passage_triples, reuse_triples)
 from dossierkg.paths import DOSSIER, ROOT
-from dossierkg.provenance import line_of, span_triples
+from dossierkg.provenance import CONTEXT, line_of, span_triples
 from dossierkg.resolve import _WordIndex, _flexible, resolve
 from dossierkg.reuse import _WORD, _again, _shared, search, sentences, shingle_sets, shingles
 
@@ -105,6 +106,31 @@ def test_precomputed_passages_give_the_same_triples(parsed):
         triples = make(minter, docs, res, texts)
         assert triples
         assert set(make(minter, docs, res, texts, passages_of=given)) == set(triples)
+
+
+def test_the_reuse_graphs_key_changes_when_and_only_when_its_triples_do(parsed):
+    """A build copies the previous text reuse graph when the key of what it states is the same, without making
+    its triples: the key must read of the texts whatever the triples read (a passage's line, its text, prefix
+    and suffix), here one character changed before, in, around and after a passage."""
+    docs, texts = parsed
+    minter = Minter("https://w3id.org/dossier-kg/id/")
+    res = resolve(docs, texts)
+    reuse = Reuse(answer_reuse(minter, docs, res), passage_reuse(docs, res, texts))
+    assert reuse.answers and reuse.passages
+    key, triples = reuse.key(texts), set(reuse.triples(minter, texts))
+    (source, (start, end)), _, _ = reuse.passages[0]
+    text = texts[source]
+    tried = Counter()
+    for at in (0, start - CONTEXT - 1, start - CONTEXT, start - 1, start, end - 1, end, end + CONTEXT - 1,
+               end + CONTEXT):
+        for char in "X\n":
+            if text[at] == char:
+                continue
+            changed = dict(texts, **{source: text[:at] + char + text[at + 1:]})
+            same = reuse.key(changed) == key
+            assert same == (set(reuse.triples(minter, changed)) == triples), (at, char)
+            tried[same] += 1
+    assert tried[True] >= 2 and tried[False] >= 8
 
 
 def test_a_texts_shingles_depend_on_it_alone():
