@@ -109,8 +109,12 @@ def _generated(make, activity):
 
 
 def same_resolution(a, b) -> bool:
+    """The fields both resolutions have (newer code has more) are equal, but for `quoted`: what the search for
+    quotations found, kept for the next build."""
+    names = {f.name for f in dataclasses.fields(a)} & {f.name for f in dataclasses.fields(b)} - {"quoted"}
+
     def plain(r):
-        d = dataclasses.asdict(r)
+        d = {name: getattr(r, name) for name in names}
         d["quotations"] = [dataclasses.astuple(q) for q in r.quotations]
         return d
     return plain(a) == plain(b)
