@@ -71,6 +71,7 @@ class Built:
     seconds: dict[str, float] = field(default_factory=dict)  # time of each stage
     memory: dict[str, float] = field(default_factory=dict)  # resident MB after each stage
     reused: int = 0  # units whose pieces were copied from the previous build
+    distrusted: str | None = None  # why the previous build's files could not be copied from, if they could not
     unchanged: bool = False  # every input as in the previous build: it was kept, nothing written
 
     @property
@@ -483,15 +484,19 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     """The files, index and store of a new generation, reusing what the previous one has for unchanged keys."""
     minter = ctx.minter
     old_units, old_pickles = _read_units(previous)
+    old_index = Index.read(previous)
+    built.distrusted = old_index.misfit(previous) if previous is not None and old_index.entries else None
+    if built.distrusted:
+        old_index, old_units = Index(), {}
     gc.freeze()  # the previous build's units (build: collector.frozen)
     order = sorted(range(len(ctx.docs)), key=lambda i: str(minter.graph(ctx.docs[i].source)))
-    reusable = {keys[i] for i in order if keys[i] in old_units}
+    reusable = {keys[i] for i in order if keys[i] in old_units and keys[i] in old_index.entries}
     work = [(i, keys[i]) for i in order if keys[i] not in reusable]
     patch = (previous is not None and (previous / STORE_DIR).is_dir()
              and len(work) <= PATCH_AT_MOST * max(1, len(order)))
     store = None if patch else ox.Store(str(gen / STORE_DIR))
     with Loading(store) if store is not None else nullcontext() as loading:  # loads what is written, meanwhile
-        writer = Writer(gen, previous, loading=loading, union=not patch)
+        writer = Writer(gen, previous, loading=loading, union=not patch, old=old_index)
         units: list[Unit] = []
         added: list[bytes] = []
         made = run_units(ctx, work, gen / PARTS)

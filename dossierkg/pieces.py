@@ -123,7 +123,10 @@ def copy_range(src, dst, offset: int, length: int) -> None:
             n = 0
         if n <= 0:  # not supported here (or no progress): copy the rest through memory
             src.seek(offset)
-            _write_all(dst, src.read(length))
+            data = src.read(length)
+            if len(data) != length:
+                raise OSError(f"{src.name}: shorter than its index says")
+            _write_all(dst, data)
             return
         offset, length = offset + n, length - n
 
@@ -196,6 +199,21 @@ class Index:
     def data(self) -> bytes:
         return (json.dumps(self.entries, sort_keys=True) + "\n").encode()
 
+    def misfit(self, folder: Path) -> str | None:
+        """Why the files of `folder` cannot hold the pieces indexed (one missing, or shorter than they need),
+        or None when they can."""
+        for fmt, name in FILES.items():
+            try:
+                need = max((e[fmt][0] + e[fmt][1] for e in self.entries.values()), default=0)
+                size = (folder / name).stat().st_size
+            except OSError:
+                return f"{name} is missing"
+            except (KeyError, IndexError, TypeError):
+                return f"{self.NAME} is not an index of its pieces"
+            if size < need:
+                return f"{name} is shorter than {self.NAME} says"
+        return None
+
 
 class Writer:
     """Appends pieces to the files of a new generation, in the order given, and indexes them, and every
@@ -207,14 +225,15 @@ class Writer:
 
     UNION = ".union.nt"
 
-    def __init__(self, folder: Path, previous: Path | None = None, loading=None, union: bool = True):
+    def __init__(self, folder: Path, previous: Path | None = None, loading=None, union: bool = True,
+                 old: Index | None = None):
         self.folder = folder
         self.loading = loading
         self.handed = {"nq": 0, "union": 0}
         self.files = {fmt: open(folder / name, "wb", buffering=0) for fmt, name in FILES.items()}
         # unbuffered: pieces are copied in by the kernel; no union when the store and dossier.ttl are patched
         self.union = open(folder / self.UNION, "wb", buffering=0) if union else None
-        self.old = Index.read(previous)
+        self.old = Index.read(previous) if old is None else old  # old: the previous generation's, read before
         self.sources = {fmt: open(previous / name, "rb") for fmt, name in FILES.items()} \
             if previous is not None and self.old.entries else {}
         self.index = Index()
@@ -244,14 +263,13 @@ class Writer:
         self.index.entries[key] = entry
 
     def copy(self, key: str) -> None:
-        """The pieces of `key` copied from the previous generation's files."""
+        """The pieces of `key` copied from the previous generation's files, by the kernel."""
         old = self.old.entries[key]
         entry = {"graph": old["graph"]}
         for fmt in FILES:
-            data = self._old(key, fmt)
-            entry[fmt] = self._append(fmt, data)
-            if fmt == "nq" and self.union:
-                _write_all(self.union, ntriples(data, old["graph"]))
+            entry[fmt] = self._append(fmt, self.sources[fmt], *old[fmt])
+        if self.union:
+            _write_all(self.union, ntriples(self._old(key, "nq"), old["graph"]))
         self.index.entries[key] = entry
 
     def old_nquads(self, key: str) -> bytes:

@@ -64,6 +64,8 @@ def build_summary(built) -> str:
     lines.append(f"triples: {built.triple_count()} in {len(built.graphs)} named graphs")
     if built.unchanged:
         lines.append("unchanged: every input is as the previous build had it; that build is kept, nothing written")
+    elif built.distrusted:
+        lines.append(f"incremental: none, the previous build's {built.distrusted}: every graph made again")
     elif built.reused:
         lines.append(f"incremental: {built.reused} of {len(docs)} document graphs unchanged, copied from the previous build")
     if built.report is not None:

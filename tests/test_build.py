@@ -346,6 +346,31 @@ def test_incremental_build_equals_a_full_build(tmp_path):
     assert set(inc) == set(full) and len(inc) == len(full)
 
 
+@pytest.mark.parametrize("damage", ["truncate", "remove"])
+def test_a_previous_build_whose_files_do_not_hold_its_pieces_is_not_copied_from(tmp_path, damage):
+    """A previous build's file shorter than its index says (or gone) is not copied from: the build says so,
+    makes every graph again, and writes what a build from scratch writes."""
+    dossier = tmp_path / "dossier"
+    shutil.copytree(DOSSIER, dossier)
+    run = lambda out: CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)],
+                                         env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert run(tmp_path / "inc").exit_code == 0
+    trig = (tmp_path / "inc" / "dossier.trig").resolve()
+    if damage == "truncate":
+        os.truncate(trig, trig.stat().st_size // 2)
+    else:
+        trig.unlink()
+    path = dossier / "002_c13e7b55d78e5ffc.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
+    result = run(tmp_path / "inc")
+    said = "is shorter than .pieces.json says" if damage == "truncate" else "is missing"
+    assert result.exit_code == 0 and f"the previous build's dossier.trig {said}: every graph made again" \
+        in result.output, result.output
+    assert run(tmp_path / "full").exit_code == 0
+    for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
+        assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+
+
 def test_an_incremental_build_searches_for_reuse_again_only_where_documents_changed(tmp_path, monkeypatch):
     """After one source that reuses text changed and another was taken out, the searches for reuse start from
     what the previous build found and look again only at the changed documents' sets; the outputs are
