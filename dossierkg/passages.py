@@ -13,6 +13,7 @@ import bisect
 import hashlib
 import re
 from collections import defaultdict
+from itertools import accumulate, chain
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -214,29 +215,18 @@ def passage_reuse(docs: list[Document], res, texts: dict[str, str], passages_of:
     (passage a, passage b, similarity), each passage a (source, raw span). passages_of: `document_passages`
     of some sources, made beforehand; the others are made here. earlier: the previous build's searches
     (`Searched`); searched: this one's Found is recorded in it."""
-    items: list[Sentence] = []
-    spans: list[tuple[int, int]] = []
-    sets: list = []
-    keys: list = []
-    by_block: dict[tuple[str, str], list[int]] = {}
-    by_source: dict[str, list[int]] = {}
-    for doc in docs:
-        group = res.document_id.get(doc.source, doc.source)
-        given = (passages_of or {}).get(doc.source) or document_passages(doc, texts[doc.source])
-        for where, span in given.sentences:
-            by_block.setdefault((doc.source, where), []).append(len(items))
-            by_source.setdefault(doc.source, []).append(len(items))
-            items.append(Sentence(doc.source, group, where))
-            spans.append(span)
-        sets += given.sentence_shingles
-        keys += [(doc.source, k) for k in range(len(given.sentences))]
+    given = [(doc, (passages_of or {}).get(doc.source) or document_passages(doc, texts[doc.source]))
+             for doc in docs]
+    located = _Located(given, res)
+    sets = list(chain.from_iterable(p.sentence_shingles for _, p in given))
+    keys = [(doc.source, k) for doc, p in given for k in range(len(p.sentences))]
     found = _search("sentences", sets, keys, (*SENTENCES, 50), passages_of, earlier, searched)
-    pairs = {(r.a, r.b): r.similarity for r in find_sentence_reuse(items, pairs=found)}
-    for i, j, score in _paraphrases(docs, res, by_block, by_source, sets):
+    pairs = {(r.a, r.b): r.similarity for r in find_sentence_reuse(located, pairs=found)}
+    for i, j, score in _paraphrases(docs, res, located, sets):
         pairs.setdefault((min(i, j), max(i, j)), score)
     best: dict = {}
     for (i, j), score in sorted(pairs.items()):
-        a, b = (items[i].source, tuple(spans[i])), (items[j].source, tuple(spans[j]))
+        a, b = located.passage(i), located.passage(j)
         if a != b:  # two sentences located at the same span (same first and last words) are one passage
             best[a, b] = max(score, best.get((a, b), 0.0))
     return [(a, b, score) for (a, b), score in best.items()]
@@ -271,8 +261,40 @@ def _decimal(score: float) -> Literal:
     return Literal(f"{score:.3f}", datatype=XSD.decimal)
 
 
-def _paraphrases(docs: list[Document], res, by_block: dict[tuple[str, str], list[int]],
-                 by_source: dict[str, list[int]], sets: list):
+class _Located:
+    """The sentences of the documents' passages, in order, each a `Sentence` made when asked (a search finds
+    few of them): its index is its place in the search."""
+
+    def __init__(self, given: list[tuple[Document, Passages]], res):
+        self.given, self.res = given, res
+        self.starts = list(accumulate((len(p.sentences) for _, p in given), initial=0))
+        self.place = {doc.source: n for n, (doc, _) in enumerate(given)}
+
+    def _at(self, i: int) -> tuple[Document, Passages, int]:
+        n = bisect.bisect_right(self.starts, i) - 1
+        return *self.given[n], i - self.starts[n]
+
+    def __getitem__(self, i: int) -> Sentence:
+        doc, passages, k = self._at(i)
+        return Sentence(doc.source, self.res.document_id.get(doc.source, doc.source), passages.sentences[k][0])
+
+    def passage(self, i: int) -> tuple[str, tuple[int, int]]:
+        """(source, raw span) of sentence i."""
+        doc, passages, k = self._at(i)
+        return doc.source, tuple(passages.sentences[k][1])
+
+    def of(self, source: str) -> range:
+        """The sentences of a source."""
+        n = self.place.get(source)
+        return range(0) if n is None else range(self.starts[n], self.starts[n + 1])
+
+    def in_block(self, source: str, block: str) -> list[int]:
+        """The sentences of one block of a source ("answer 2")."""
+        every = self.of(source)
+        return [i for i in every if self.given[self.place[source]][1].sentences[i - every.start][0] == block]
+
+
+def _paraphrases(docs: list[Document], res, located: _Located, sets: list):
     """(i, j, overlap >= 0.3) for each sentence i of a block citing a dossier document and the sentence j of
     that document its shingles overlap most (the last such j on a tie). sets: the sentences' shingle_sets."""
     ids_of = {v: k for k, v in res.document_id.items()}
@@ -285,10 +307,10 @@ def _paraphrases(docs: list[Document], res, by_block: dict[tuple[str, str], list
                 continue
             if cited not in index:
                 index[cited] = defaultdict(list)
-                for j in by_source.get(cited, []):
+                for j in located.of(cited):
                     for s in sets[j]:
                         index[cited][s].append(j)
-            for i in by_block.get((doc.source, ref.in_), []):
+            for i in located.in_block(doc.source, ref.in_):
                 shared: dict[int, int] = defaultdict(int)
                 for s in sets[i]:
                     for j in index[cited].get(s, ()):

@@ -161,7 +161,7 @@ def decode(data: bytes) -> Decoded:
     if not text.strip():
         raise UnreadableInput(Problem(f"file holds only whitespace ({len(data):,} bytes): no text to read",
                                       None, "error"))
-    controls = len(_CONTROL.findall(text)) + len(_NUL.findall(text))
+    controls = len(_CONTROL.findall(text)) + text.count("\x00")
     if controls > max(8, len(text) * 0.02):
         m = _CONTROL.search(text) or _NUL.search(text)
         raise UnreadableInput(Problem(f"binary file, not text: {controls:,} control characters "
