@@ -13,9 +13,9 @@ import bisect
 import hashlib
 import re
 from collections import defaultdict
-from itertools import accumulate, chain
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, chain
 
 from rdflib import Literal, URIRef
 
@@ -290,8 +290,11 @@ class _Located:
 
     def in_block(self, source: str, block: str) -> list[int]:
         """The sentences of one block of a source ("answer 2")."""
-        every = self.of(source)
-        return [i for i in every if self.given[self.place[source]][1].sentences[i - every.start][0] == block]
+        if source not in self.place:
+            return []
+        first = self.starts[self.place[source]]
+        return [first + k for k, (where, _) in enumerate(self.given[self.place[source]][1].sentences)
+                if where == block]
 
 
 def _paraphrases(docs: list[Document], res, located: _Located, sets: list):
