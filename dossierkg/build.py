@@ -496,7 +496,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
              and len(work) <= PATCH_AT_MOST * max(1, len(order)))
     store = None if patch else ox.Store(str(gen / STORE_DIR))
     with Loading(store) if store is not None else nullcontext() as loading:  # loads what is written, meanwhile
-        writer = Writer(gen, previous, loading=loading, union=not patch, old=old_index)
+        writer = Writer(gen, previous, old_index, loading=loading, union=not patch)
         units: list[Unit] = []
         added: list[bytes] = []
         made = run_units(ctx, work, gen / PARTS)

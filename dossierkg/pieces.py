@@ -225,15 +225,15 @@ class Writer:
 
     UNION = ".union.nt"
 
-    def __init__(self, folder: Path, previous: Path | None = None, loading=None, union: bool = True,
-                 old: Index | None = None):
+    def __init__(self, folder: Path, previous: Path | None = None, old: Index | None = None, loading=None,
+                 union: bool = True):
         self.folder = folder
         self.loading = loading
         self.handed = {"nq": 0, "union": 0}
         self.files = {fmt: open(folder / name, "wb", buffering=0) for fmt, name in FILES.items()}
         # unbuffered: pieces are copied in by the kernel; no union when the store and dossier.ttl are patched
         self.union = open(folder / self.UNION, "wb", buffering=0) if union else None
-        self.old = Index.read(previous) if old is None else old  # old: the previous generation's, read before
+        self.old = old or Index()  # the index of `previous`, the generation copied from
         self.sources = {fmt: open(previous / name, "rb") for fmt, name in FILES.items()} \
             if previous is not None and self.old.entries else {}
         self.index = Index()
