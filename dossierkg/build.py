@@ -33,7 +33,7 @@ from .paths import ONTOLOGY, SHAPES
 from . import collector, turtle
 from .pieces import Index, Pieces, Writer, graph_nquads, ntriples, pieces_of, sort_unique
 from .policy import instrument_triples
-from .provenance import activity_triples
+from .provenance import activity_triples, build_time, inputs_key, source_triples
 from .records import Document, Problem
 from .resolve import Quoted, resolve
 from .store import STORE_DIR, Loading, patch_store, store_counts
@@ -144,14 +144,16 @@ def prepare(sources: list[Source], docs: list[Document], minter: Minter, curatio
         instruments = instrument_triples(minter, concepts, found, texts, res.document_id, res.answer_set)
     curated = frozenset(minter._iri(link.entity) for link in read_links(links)[1]) \
         if links is not None and links.exists() else frozenset()
+    contexts, everyone = contexts_of(good, res, {d.source: d.sha256 for d in good}), repr(sorted(curated))
+    inputs = {d.source: inputs_key(d.sha256, contexts[d.source], repr(instruments.get(d.source, [])), everyone)
+              for d in good}
+    times = {s.path.name: build_time([(s.path.name, "", s.mtime)]) for s in sources}
     return Context(minter, good, texts, res, read_organisations(ONTOLOGY / "organisations.csv"), instruments,
-                   curated)
+                   curated, inputs, times)
 
 
 def unit_keys(ctx: Context, salt: str) -> list[str]:
-    shas = {d.source: d.sha256 for d in ctx.docs}
-    contexts = contexts_of(ctx.docs, ctx.res, shas)
-    return [unit_key(salt, d, contexts[d.source], ctx) for d in ctx.docs]
+    return [unit_key(salt, d, ctx) for d in ctx.docs]
 
 
 def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, str]:
@@ -179,67 +181,70 @@ def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, st
 
 
 def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
-                  earlier: Searched | None = None,
-                  searched: dict | None = None) -> tuple[dict[URIRef, list | Reuse], list[str]]:
+                  earlier: Searched | None = None, searched: dict | None = None
+                  ) -> tuple[dict[URIRef, list | Reuse], dict[URIRef, bytes], list[str]]:
     """The graphs across documents: links (curated and derived from printed identifiers), text reuse (reused
     answers, reused and paraphrased sentences, as a `Reuse`; from the previous build's searches for reuse,
-    `earlier`, recorded in `searched`) and provenance (the build activity, what it used and the graphs it
-    generated): {graph: its triples, or the Reuse}. Only the provenance graph names the activity: the others
-    change only when what they say changes."""
+    `earlier`, recorded in `searched`) and provenance: ({graph: its triples, or the Reuse}, {graph: what it
+    states, as bytes: its N-Quads, or the Reuse's key}, notes). The provenance graph holds the activity that
+    made the other two from the documents' graphs, `links.csv` and `instruments.json`; its IRI is made from
+    what it used and what they state, so it changes only when one of them changes (`used`: the documents'
+    files, for the activity's time)."""
     minter = ctx.minter
     idents = [(URIRef(s), i) for u in units for s, i in u.identifiers]
     derivations: dict = {}
     for u in units:
         for s, ds in u.derivations.items():
             derivations.setdefault(URIRef(s), set()).update(URIRef(d) for d in ds)
-    graphs = [URIRef(u.graph) for u in units]
     lg, rg, pg = minter.graph("links"), minter.reuse_graph, minter.provenance_graph
     out: dict = {}
     notes: list[str] = []
     link_triples = []
-    used = list(used)
+    files = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime)
+             for p in (links, curation) if p is not None and p.exists()]
     if links is not None and links.exists():
         known = {URIRef(k) for u in units for k in u.known}
         link_triples, notes = curated_triples(minter, links, known, links.name)
-        used.append((links.name, hashlib.sha256(links.read_bytes()).hexdigest(), links.stat().st_mtime))
     link_triples += derived_triples(minter, idents, derivations)
     if link_triples or (links is not None and links.exists()):
         out[lg] = link_triples
-        graphs.append(lg)
-    if curation is not None and curation.exists():
-        used.append((curation.name, hashlib.sha256(curation.read_bytes()).hexdigest(), curation.stat().st_mtime))
     passages_of = {u.source: u.passages for u in units if u.passages is not None}
     reused = Reuse(answer_reuse(minter, ctx.docs, ctx.res, passages_of, earlier, searched),
                    passage_reuse(ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched))
     if reused:
         out[rg] = reused
-        graphs.append(rg)
-    out[pg] = activity_triples(minter, used, graphs, frozenset(d.source for d in ctx.docs))[1]
-    return out, notes
+    stated = {g: t.key(ctx.texts) if isinstance(t, Reuse) else graph_nquads(t, g) for g, t in out.items()}
+    graphs = sorted(URIRef(u.graph) for u in units)
+    key = inputs_key([(name, sha) for name, sha, _ in files], [str(g) for g in graphs],
+                     sorted((str(g), hashlib.sha256(b).hexdigest()) for g, b in stated.items()))
+    out[pg] = activity_triples(minter, key, graphs + [minter.source(name) for name, _, _ in files], sorted(stated),
+                               build_time(list(used) + files))
+    for name, sha, _ in files:
+        out[pg] += source_triples(minter, name, sha)
+    return out, stated, notes
 
 
 def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
                    salt: str, previous: dict[str, Unit], earlier: Searched | None = None,
                    searched: dict | None = None) -> tuple[list[tuple[Unit, Pieces | None]], list[str]]:
-    """The graphs across documents serialised and validated: ([(unit, pieces)], notes). A graph's key is its
-    N-Quads with the code and engine (`salt`), the reuse graph's what it states (Reuse.key); a graph the
+    """The graphs across documents serialised and validated: ([(unit, pieces)], notes). A graph's key is
+    what it states (its N-Quads; the reuse graph's Reuse.key) with the code and engine (`salt`); a graph the
     previous build made (`previous`) is not made or validated again: it keeps its unit, and its pieces are
     None (they are copied from that build)."""
-    extra, notes = global_graphs(ctx, units, used, links, curation, earlier, searched)
+    extra, stated, notes = global_graphs(ctx, units, used, links, curation, earlier, searched)
     made = []
     for g, triples in sorted(extra.items()):
-        key = None
-        if isinstance(triples, Reuse):  # its triples are made only when the previous build did not have them
-            key = "reuse " + hashlib.sha256(salt.encode() + b"\n" + triples.key(ctx.texts)).hexdigest()
-            if key in previous:
-                made.append((previous[key], None))
-                continue
-            triples = triples.triples(ctx.minter, ctx.texts)
-        nq = graph_nquads(triples, g)
-        key = key or "graph " + hashlib.sha256(salt.encode() + b"\n" + nq).hexdigest()
+        nq = stated.get(g)
+        kind = "reuse " if isinstance(triples, Reuse) else "graph "
+        if nq is None:
+            nq = graph_nquads(triples, g)
+        key = kind + hashlib.sha256(salt.encode() + b"\n" + nq).hexdigest()
         if key in previous:
             made.append((previous[key], None))
             continue
+        if isinstance(triples, Reuse):  # its triples are made only when the previous build did not have them
+            triples = triples.triples(ctx.minter, ctx.texts)
+            nq = graph_nquads(triples, g)
         if ctx.engine:
             from .validate import validate_quads
             results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
@@ -275,7 +280,7 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
         triples = unit_triples(doc, ctx)
         quads += [(s, p, o, g) for s, p, o in triples]
         units.append(summarise("", doc.source, g, triples, ctx.curated, len(triples)))
-    extra, notes = global_graphs(ctx, units, _used(sources, docs), links, curation)
+    extra, _, notes = global_graphs(ctx, units, _used(sources, docs), links, curation)
     names = _names_across(minter, links.name if links is not None else "links")
     for g, triples in extra.items():
         if isinstance(triples, Reuse):

@@ -1,5 +1,5 @@
 """Explain a resource: every fact about it, the source passages it comes from (file, line, the span in
-its sentence) and the build activity that produced it."""
+its sentence) and the activities of the build that made the graphs stating it."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class Explanation:
     types: list[str]
     facts: list[tuple[str, str, str]] = field(default_factory=list)  # predicate, object, graph
     passages: list[Passage] = field(default_factory=list)
-    activity: dict[str, str] = field(default_factory=dict)
+    activities: list[dict[str, str]] = field(default_factory=list)  # graph, activity, software, time
 
 
 def curie(iri: str) -> str:
@@ -127,7 +127,8 @@ def explain(store, target: str, dossier: Path) -> Explanation:
             mark = (0, len(sentence))
         ex.passages.append(Passage(name, line_of(text, start) if text else 0, start, end, sentence, mark,
                                    r["via"].value or None))
-    for r in store.query(P + """SELECT ?a ?sw ?t WHERE { ?a a prov:Activity ; prov:wasAssociatedWith ?sw ;
-                                 prov:endedAtTime ?t }"""):
-        ex.activity = {"activity": r["a"].value, "software": r["sw"].value, "time": r["t"].value}
+    made = P + """SELECT DISTINCT ?g ?a ?sw ?t WHERE { GRAPH ?g { ?r ?p ?o } ?g prov:wasGeneratedBy ?a .
+                                                     ?a prov:wasAssociatedWith ?sw ; prov:endedAtTime ?t } ORDER BY ?g"""
+    ex.activities = [{"graph": r["g"].value.rsplit("/", 1)[-1], "activity": r["a"].value, "software": r["sw"].value,
+                      "time": r["t"].value} for r in query_with(store, made, r=node)]
     return ex

@@ -1,4 +1,4 @@
-"""Text spans as Web Annotation selectors, and the build as a PROV-O activity."""
+"""Text spans as Web Annotation selectors, and the build's activities in PROV-O."""
 
 from __future__ import annotations
 
@@ -103,26 +103,29 @@ def source_triples(minter: Minter, name: str, sha: str) -> list[tuple]:
             (source, DCTERMS["format"], Literal("text/plain; charset=utf-8"))]
 
 
-def activity_triples(minter: Minter, sources: list[tuple[str, str, float]], graphs: list[URIRef],
-                     described: frozenset[str] = frozenset()):
-    """The build activity: the sources it used (with sha256, but for those `described` elsewhere: in their
-    own graph), the software, its time, what it generated."""
-    key = hashlib.sha256("\n".join(sorted(sha for _, sha, _ in sources) + [__version__]).encode()).hexdigest()[:16]
-    activity, software = minter.activity(key), minter.software(__version__)
-    when = Literal(build_time(sources).isoformat(), datatype=XSD.dateTime)
+def inputs_key(*parts) -> str:
+    """The sha256 (hex) of what an activity of the build is given (`parts`) and this version of dossier-kg."""
+    return hashlib.sha256(repr((__version__,) + parts).encode()).hexdigest()
+
+
+def activity_triples(minter: Minter, key: str, used: list[URIRef], generated: list[URIRef],
+                     when: datetime) -> list[tuple]:
+    """An activity of the build, its IRI made from `key` (inputs_key of what it was given): what it used, the
+    software that ran it and its version, its time, and the graphs it generated. A document's graph states
+    the activity that made it from its file; the provenance graph the one that made the graphs across
+    documents from the documents' graphs."""
+    activity, software = minter.activity(key[:16]), minter.software(__version__)
+    time = Literal(when.isoformat(), datatype=XSD.dateTime)
     triples = [
         (activity, RDF.type, PROV.Activity),
         (activity, PROV.wasAssociatedWith, software),
-        (activity, PROV.startedAtTime, when),
-        (activity, PROV.endedAtTime, when),
+        (activity, PROV.startedAtTime, time),
+        (activity, PROV.endedAtTime, time),
         (software, RDF.type, PROV.SoftwareAgent),
         (software, DCTERMS.title, Literal("dossier-kg")),
         (software, DCTERMS.hasVersion, Literal(__version__)),
     ]
-    for name, sha, _ in sorted(sources):
-        triples.append((activity, PROV.used, minter.source(name)))
-        if name not in described:
-            triples += source_triples(minter, name, sha)
-    for graph in graphs:
+    triples += [(activity, PROV.used, entity) for entity in used]
+    for graph in generated:
         triples += [(graph, RDF.type, PROV.Entity), (graph, PROV.wasGeneratedBy, activity)]
-    return activity, triples
+    return triples

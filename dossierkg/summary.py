@@ -118,6 +118,9 @@ def explanation_text(ex, color: bool = False) -> str:
             lines.append("    " + text)
             if (a, b) != (0, len(text)):
                 lines.append("    " + " " * a + "^" * max(1, min(b, len(text)) - a))
-    if ex.activity:
-        lines += ["", f"built by {ex.activity['activity']} ({ex.activity['software']}, {ex.activity['time']})"]
+    if ex.activities:
+        lines += ["", "made by:"]
+        lines += [f"  {a['activity']} ({a['software']}, {a['time']})   [graph {a['graph']}]" for a in ex.activities[:5]]
+        if len(ex.activities) > 5:
+            lines.append(f"  … and the activities of {len(ex.activities) - 5} more graphs")
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from .namespace import DCTERMS, DKG, PROV, RDF
 from .passages import document_passages
 from .pieces import Placed, graph_pieces, remove_part, write_part
 from .policy import legal_triples
-from .provenance import source_triples
+from .provenance import activity_triples, source_triples
 
 BATCH = 100  # documents validated together: each validation run has a fixed cost (~200 queries)
 INLINE_BELOW = 48  # fewer units than this run in this process (starting workers costs more)
@@ -33,7 +33,8 @@ INLINE_BELOW = 48  # fewer units than this run in this process (starting workers
 @dataclass
 class Context:
     """What every unit reads: the minter, the parsed documents and their texts, the resolution across
-    documents, curated instrument triples per file, and the entities the curated links name."""
+    documents, curated instrument triples per file, the entities the curated links name, and per file what
+    its graph is made from (provenance.inputs_key) and the time of the activity that makes it."""
 
     minter: object
     docs: list
@@ -42,6 +43,8 @@ class Context:
     organisations: list
     instruments: dict
     curated: frozenset
+    inputs: dict = field(default_factory=dict)
+    times: dict = field(default_factory=dict)
     shapes: object = None
     engine: str | None = "fast"
 
@@ -61,15 +64,18 @@ class Unit:
     passages: object = None  # passages.document_passages of the document
 
 
-def unit_key(salt: str, doc, context: str, ctx: Context) -> str:
-    extra = repr(ctx.instruments.get(doc.source, []))
-    return hashlib.sha256(repr((salt, doc.sha256, context, extra, sorted(ctx.curated))).encode()).hexdigest()
+def unit_key(salt: str, doc, ctx: Context) -> str:
+    """What a document's unit is made from: its inputs, its activity's time and the code (`salt`)."""
+    return hashlib.sha256(repr((salt, ctx.inputs[doc.source], ctx.times[doc.source])).encode()).hexdigest()
 
 
 def unit_triples(doc, ctx: Context) -> list[tuple]:
-    """The triples of a document's named graph: its source file, and what was read from it."""
-    text = ctx.texts[doc.source]
-    triples = source_triples(ctx.minter, doc.source, doc.sha256)
+    """The triples of a document's named graph: its source file, the activity that made the graph from it,
+    and what was read from it."""
+    text, minter = ctx.texts[doc.source], ctx.minter
+    triples = source_triples(minter, doc.source, doc.sha256)
+    triples += activity_triples(minter, ctx.inputs[doc.source], [minter.source(doc.source)],
+                                [minter.graph(doc.source)], ctx.times[doc.source])
     triples += map_document(doc, text, ctx.res, ctx.minter, ctx.texts)
     triples += legal_triples(ctx.minter, doc.source, text)
     triples += organisation_triples(ctx.minter, ctx.organisations, doc.source, text)

@@ -77,7 +77,10 @@ def test_explain_answer_2_shows_the_letter_sentence_with_file_and_line(built):
     i = next(n for n, x in enumerate(lines) if "Uw Kamer is hierover bij brief van 13 december 2022 geïnformeerd." in x)
     assert "002_c13e7b55d78e5ffc.txt, line 23" in lines[i - 1] and "cites kst-19637-3018" in lines[i - 1]
     assert lines[i + 1].strip() == "^" * len("bij brief van 13 december 2022")
-    assert "dkg:numberLabel 2" in result.output and "built by" in result.output
+    assert "dkg:numberLabel 2" in result.output
+    made = lines[lines.index("made by:") + 1:]
+    assert made and all(" (https://w3id.org/dossier-kg/id/software/dossier-kg/" in x for x in made)
+    assert any(x.endswith("[graph 002_c13e7b55d78e5ffc]") for x in made)  # the activity that made its graph
     same = CliRunner().invoke(kg.cli, ["explain", "2023Z00468 antwoord 2", "--dossier", str(dossier), "--build", str(out)])
     assert same.output == result.output  # the case number names the same answer
 

@@ -151,28 +151,63 @@ def test_named_graph_per_source_plus_links_reuse_and_provenance(built):
         {ID + "graaf/provenance", ID + "graaf/links", ID + "graaf/hergebruik"}
 
 
-def test_a_documents_source_file_is_described_in_its_own_graph_and_used_by_the_build(built):
-    """The file's name, sha256 and format are in the graph read from it (they change only with it); the
-    provenance graph says the build used it, and describes the files that are not documents (instruments.json)."""
+def test_a_documents_graph_states_its_file_and_the_activity_that_made_the_graph_from_it(built):
+    """The file's name, sha256 and format, and the activity that made the graph from the file (what it used,
+    the software, its time), are in the graph read from it: they change only with what the graph is made
+    from. Each document has its own activity; the provenance graph's activity used the documents' graphs,
+    and describes the files that are not documents (instruments.json)."""
     prov = URIRef(ID + "graaf/provenance")
+    activities = set()
     for doc in built.documents:
         source, graph = URIRef(ID + "bron/" + Path(doc.source).stem), built.graphs[doc.source]
         assert (source, DKG.sha256, Literal(doc.sha256), graph) in built.quads
         assert (source, RDF.type, DKG.SourceFile, graph) in built.quads
         assert not [q for q in built.quads if q[0] == source and q[3] == prov]
-        assert any(q[1] == PROV.used and q[2] == source and q[3] == prov for q in built.quads)
+        [activity] = [s for s, p, o, g in built.quads if p == PROV.used and o == source]
+        assert (graph, PROV.wasGeneratedBy, activity, graph) in built.quads
+        assert (activity, RDF.type, PROV.Activity, graph) in built.quads
+        [software] = [o for s, p, o, g in built.quads if s == activity and p == PROV.wasAssociatedWith]
+        assert (software, RDF.type, PROV.SoftwareAgent, graph) in built.quads
+        assert {p for s, p, o, g in built.quads if s == activity} == \
+            {RDF.type, PROV.used, PROV.wasAssociatedWith, PROV.startedAtTime, PROV.endedAtTime}
+        assert {g for s, p, o, g in built.quads if activity in (s, o)} == {graph}
+        activities.add(activity)
+        assert any(q[1] == PROV.used and q[2] == graph and q[3] == prov for q in built.quads)
+    assert len(activities) == len(built.documents)
     assert (URIRef(ID + "bron/instruments"), RDF.type, DKG.SourceFile, prov) in built.quads
 
 
-def test_text_reuse_is_a_graph_of_its_own_that_the_build_activity_generated(built):
-    """Only the provenance graph names the build activity (whose IRI changes with any source): the text reuse
-    graph says which answers and passages are reused, and the provenance graph that the build generated it."""
+def test_text_reuse_is_a_graph_of_its_own_that_the_provenance_graphs_activity_generated(built):
+    """Only the provenance graph names the activity across documents: the text reuse graph says which
+    answers and passages are reused, and the provenance graph that this activity generated it."""
     reuse, prov = URIRef(ID + "graaf/hergebruik"), URIRef(ID + "graaf/provenance")
     typed = {(s, g) for s, p, o, g in built.quads if p == RDF.type and o == DKG.TextReuse}
     assert typed and {g for _, g in typed} == {reuse}
-    activities = {s for s, p, o, g in built.quads if p == RDF.type and o == PROV.Activity}
+    activities = {s for s, p, o, g in built.quads if p == RDF.type and o == PROV.Activity and g == prov}
     assert len(activities) == 1 and not [q for q in built.quads if q[3] == reuse and activities & set(q)]
     assert (reuse, PROV.wasGeneratedBy, *activities, prov) in built.quads
+
+
+def test_the_provenance_graphs_activity_is_named_by_what_it_used_and_what_it_made(tmp_path, monkeypatch):
+    """Its IRI changes when the text reuse it found changes, or a file it used, and only then: a document's
+    edit that changes nothing across documents leaves the provenance graph as it was."""
+    import dossierkg.build as build_module
+
+    def activity(links: Path) -> URIRef:
+        built = build_graph(read_sources(DOSSIER), curation=DOSSIER / "instruments.json", links=links)
+        prov = URIRef(ID + "graaf/provenance")
+        [a] = {s for s, p, o, g in built.quads if p == RDF.type and o == PROV.Activity and g == prov}
+        return a
+
+    first = activity(DOSSIER / "links.csv")
+    assert activity(DOSSIER / "links.csv") == first
+    real = build_module.passage_reuse
+    monkeypatch.setattr(build_module, "passage_reuse", lambda *a: real(*a)[1:])  # one passage pair fewer
+    assert activity(DOSSIER / "links.csv") != first
+    monkeypatch.setattr(build_module, "passage_reuse", real)
+    links = tmp_path / "links.csv"
+    links.write_bytes((DOSSIER / "links.csv").read_bytes() + b"\n")  # the same links, another sha256
+    assert activity(links) != first
 
 
 def _dataset(quads) -> Dataset:
@@ -411,7 +446,7 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
     """After one source changed (not in a reused passage), the links and text reuse graphs are the same: they
     keep the previous build's results (they are what validating them gives), their pieces are copied, and the
     store patch leaves them alone; the reuse graph's triples are not even made (its key says it is the same).
-    The provenance graph changed (its build activity is another) and is validated and patched."""
+    So is the provenance graph, whose activity is named by what it used and what the others state."""
     import dossierkg.build as build_module
     import dossierkg.validate as validate_module
     from dossierkg.passages import Reuse
@@ -439,15 +474,15 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
     monkeypatch.setattr(build_module, "store_counts", real_counts)
     monkeypatch.setattr(Reuse, "triples", real_triples)
     assert second.reused == 4 and len(patched) == 1
-    assert {prov_graph} in validated and not any({links_graph, reuse_graph} & graphs for graphs in validated)
+    changed = URIRef(ID + "graaf/002_c13e7b55d78e5ffc")
+    assert validated == [{changed}]
     removed, added = patched[0]
-    assert f"<{prov_graph}> .".encode() in added
-    assert f"<{links_graph}> .".encode() not in added + removed and f"<{reuse_graph}> .".encode() not in added + removed
+    assert {line.rsplit(b" ", 2)[-2] for line in (added + removed).splitlines()} == {f"<{changed}>".encode()}
     fresh = build(dossier, tmp_path / "fresh")
     assert second.counts == fresh.counts  # counted from the patch (store_counts is not called), as from the store
     key = lambda r: (r.graph or "", r.focus, r.path or "", r.message)
     assert sorted(second.report.results, key=key) == sorted(fresh.report.results, key=key)
-    for graph in (links_graph, reuse_graph):
+    for graph in (links_graph, reuse_graph, prov_graph):
         assert [r for r in second.report.results if r.graph == str(graph)] == \
             [r for r in first.report.results if r.graph == str(graph)]
     for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
