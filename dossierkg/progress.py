@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 
-from rich.progress import BarColumn, Progress, TextColumn
-
 
 @contextmanager
 def progress_bar():
@@ -14,6 +12,8 @@ def progress_bar():
     if not sys.stderr.isatty():
         yield None
         return
+    from rich.progress import BarColumn, Progress, TextColumn  # only on a terminal
+
     with Progress(TextColumn("{task.description:>9}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   transient=True) as bar:
         tasks: dict[str, int] = {}
