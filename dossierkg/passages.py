@@ -44,9 +44,10 @@ def document_passages(doc: Document, text: str) -> Passages:
 
 @dataclass
 class Searched:
-    """A build's searches for reuse: what each found (`found`: "answers" or "sentences" -> reuse.Found) and
-    the documents' passages they searched (`passages`). Given the previous build's (`earlier=`), a search
-    looks again only at the documents whose passages changed."""
+    """A build's searches for reuse: what each found (`found`: "answers" or "sentences" -> reuse.Found,
+    "paraphrases" -> what `_paraphrases` found per citing document) and the documents' passages they searched
+    (`passages`). Given the previous build's (`earlier=`), a search looks again only at the documents whose
+    passages changed."""
 
     found: dict = field(default_factory=dict)
     passages: dict = field(default_factory=dict)  # source -> Passages
@@ -214,7 +215,7 @@ def passage_reuse(docs: list[Document], res, texts: dict[str, str], passages_of:
     of the dossier, each of its sentences linked to the closest passage of that document (a paraphrase):
     (passage a, passage b, similarity), each passage a (source, raw span). passages_of: `document_passages`
     of some sources, made beforehand; the others are made here. earlier: the previous build's searches
-    (`Searched`); searched: this one's Found is recorded in it."""
+    (`Searched`); searched: what this one found is recorded in it."""
     given = [(doc, (passages_of or {}).get(doc.source) or document_passages(doc, texts[doc.source]))
              for doc in docs]
     located = _Located(given, res)
@@ -222,8 +223,11 @@ def passage_reuse(docs: list[Document], res, texts: dict[str, str], passages_of:
     keys = [(doc.source, k) for doc, p in given for k in range(len(p.sentences))]
     found = _search("sentences", sets, keys, (*SENTENCES, 50), passages_of, earlier, searched)
     pairs = {(r.a, r.b): r.similarity for r in find_sentence_reuse(located, pairs=found)}
-    for i, j, score in _paraphrases(docs, res, located, sets):
+    paraphrases: dict = {}
+    for i, j, score in _paraphrases(docs, res, located, sets, earlier, paraphrases):
         pairs.setdefault((min(i, j), max(i, j)), score)
+    if searched is not None:
+        searched["paraphrases"] = paraphrases
     best: dict = {}
     for (i, j), score in sorted(pairs.items()):
         a, b = located.passage(i), located.passage(j)
@@ -283,6 +287,10 @@ class _Located:
         doc, passages, k = self._at(i)
         return doc.source, tuple(passages.sentences[k][1])
 
+    def passages_of(self, source: str) -> Passages | None:
+        n = self.place.get(source)
+        return None if n is None else self.given[n][1]
+
     def of(self, source: str) -> range:
         """The sentences of a source."""
         n = self.place.get(source)
@@ -297,27 +305,58 @@ class _Located:
                 if where == block]
 
 
-def _paraphrases(docs: list[Document], res, located: _Located, sets: list):
+def _paraphrases(docs: list[Document], res, located: _Located, sets: list, earlier: Searched | None = None,
+                 found: dict | None = None):
     """(i, j, overlap >= 0.3) for each sentence i of a block citing a dossier document and the sentence j of
-    that document its shingles overlap most (the last such j on a tie). sets: the sentences' shingle_sets."""
+    that document its shingles overlap most (the last such j on a tie). sets: the sentences' shingle_sets.
+    A citing document that cites what it cited in the previous build (`earlier`), where it and the documents
+    it cites have the passages they had, keeps what was found there; `found` records what each citing
+    document gave: source -> (its citations, [(k, cited source, k', overlap)]), k and k' numbering the
+    sentences within their documents."""
     ids_of = {v: k for k, v in res.document_id.items()}
+    before = earlier.found.get("paraphrases", {}) if earlier is not None else {}
     index: dict[str, dict[int, list[int]]] = {}  # cited source -> shingle -> its sentences
     for doc in docs:
+        cites = []
         for ref in doc.references:
             target = res.targets.get((doc.source, ref.span))
             cited = ids_of.get(target) if target else None
-            if cited is None:
-                continue
-            if cited not in index:
-                index[cited] = defaultdict(list)
-                for j in located.of(cited):
-                    for s in sets[j]:
-                        index[cited][s].append(j)
-            for i in located.in_block(doc.source, ref.in_):
-                shared: dict[int, int] = defaultdict(int)
-                for s in sets[i]:
-                    for j in index[cited].get(s, ()):
-                        shared[j] += 1
-                best = max(((n / min(len(sets[i]), len(sets[j])), j) for j, n in shared.items()), default=(0, None))
-                if best[0] >= 0.3:
-                    yield i, best[1], round(best[0], 3)
+            if cited is not None:
+                cites.append((ref.in_, cited))
+        if not cites:
+            continue
+        kept = before.get(doc.source)
+        if kept is not None and kept[0] == cites and all(
+                located.passages_of(source) is earlier.passages.get(source) for source in {doc.source, *dict(cites).values()}):
+            pairs = kept[1]
+        else:
+            pairs = _cited_paraphrases(doc.source, cites, located, sets, index)
+        if found is not None:
+            found[doc.source] = (cites, pairs)
+        first = located.of(doc.source).start
+        for k, cited, k2, score in pairs:
+            yield first + k, located.of(cited).start + k2, score
+
+
+def _cited_paraphrases(source: str, cites: list[tuple[str, str]], located: _Located, sets: list,
+                       index: dict) -> list[tuple]:
+    """_paraphrases of one citing document, `cites` its (block, cited source); index: cited source -> shingle
+    -> its sentences, filled as needed."""
+    out = []
+    first = located.of(source).start
+    for block, cited in cites:
+        if cited not in index:
+            index[cited] = defaultdict(list)
+            for j in located.of(cited):
+                for s in sets[j]:
+                    index[cited][s].append(j)
+        start = located.of(cited).start
+        for i in located.in_block(source, block):
+            shared: dict[int, int] = defaultdict(int)
+            for s in sets[i]:
+                for j in index[cited].get(s, ()):
+                    shared[j] += 1
+            best = max(((n / min(len(sets[i]), len(sets[j])), j) for j, n in shared.items()), default=(0, None))
+            if best[0] >= 0.3:
+                out.append((i - first, cited, best[1] - start, round(best[0], 3)))
+    return out

@@ -127,7 +127,7 @@ def _again(sets: list, keys: list, minimum: float, least: int, most: int, earlie
     known = set(earlier.keys)
     before = {k: s for k, s in before.items() if k in known}
     index = {k: i for i, k in enumerate(keys)}
-    if len(index) != len(keys) or any(k not in index and k not in before for k in known):
+    if len(index) != len(keys) or known.difference(index, before):
         return None  # a key twice, or a set gone that `before` does not give
     changed = [i for i, k in enumerate(keys) if k in before or k not in known]
     if 4 * (len(changed) + len(before)) > len(sets):
@@ -135,10 +135,11 @@ def _again(sets: list, keys: list, minimum: float, least: int, most: int, earlie
     gained = Counter(chain.from_iterable(sets[i] for i in changed))
     lost = Counter(chain.from_iterable(before.values()))
     holders: dict = {s: [] for s in gained.keys() | lost.keys()}  # the shingles whose count may have changed
-    touched = holders.keys()
+    touched, disjoint = holders.keys(), frozenset(holders).isdisjoint
     for j, sh in enumerate(sets):
-        for s in touched & sh:
-            holders[s].append(j)
+        if not disjoint(sh):  # most sets: no set made
+            for s in touched & sh:
+                holders[s].append(j)
     counted = set()
     for s, js in holders.items():
         now, then = len(js), len(js) - gained[s] + lost[s]

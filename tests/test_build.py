@@ -408,12 +408,13 @@ def test_a_previous_build_whose_files_do_not_hold_its_pieces_is_not_copied_from(
 
 def test_an_incremental_build_searches_for_reuse_again_only_where_documents_changed(tmp_path, monkeypatch):
     """After one source that reuses text changed and another was taken out, the searches for reuse start from
-    what the previous build found and look again only at the changed documents' sets; the outputs are
+    what the previous build found and look again only at the changed documents' sets, and paraphrases are
+    looked for again only in the documents whose passages or cited documents changed; the outputs are
     byte-identical to a build from scratch, and so are the units it keeps for the next build (those of the
     unchanged graphs are the previous build's pickles, kept as they were)."""
     import pickle
 
-    from dossierkg import reuse
+    from dossierkg import passages, reuse
     from dossierkg.build import SEARCHED, _read_units, build
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -426,20 +427,35 @@ def test_an_incremental_build_searches_for_reuse_again_only_where_documents_chan
     _, found = pickle.loads((tmp_path / "inc" / ".current" / SEARCHED).read_bytes())
     reusing = sorted({a for a, _ in found["sentences"].pairs} | {b for _, b in found["sentences"].pairs})
     assert reusing and found["answers"].keys
+    citing = {source for source, (_, pairs) in found["paraphrases"].items() if pairs}
+    assert len(citing) > 5
     changed = corpus / reusing[0][0]
     changed.write_text(changed.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
-    next(p for p in sorted(corpus.glob("*.txt")) if p.name not in {k[0] for k in reusing}).unlink()
-    again = []
-    real_again = reuse._again
+    gone = next(p for p in sorted(corpus.glob("*.txt")) if p.name not in {k[0] for k in reusing})
+    gone.unlink()
+    again, paraphrased = [], []
+    real_again, real_paraphrases = reuse._again, passages._cited_paraphrases
     monkeypatch.setattr(reuse, "_again", lambda *a: again.append(real_again(*a)) or again[-1])
+    monkeypatch.setattr(passages, "_cited_paraphrases", lambda source, *a: paraphrased.append(source) or
+                        real_paraphrases(source, *a))
     build(corpus, tmp_path / "inc")
     assert len(again) == 2 and all(pairs is not None for pairs in again)  # both searches started from before
+    assert set(paraphrased) == {source for source, (cites, _) in found["paraphrases"].items() if source != gone.name
+                                and {source, *(c for _, c in cites)} & {changed.name, gone.name}}
     build(corpus, tmp_path / "full")
     for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
     assert b"TextReuse" in (tmp_path / "full" / "dossier.nq").read_bytes()
     (inc, inc_pickles), (full, full_pickles) = (_read_units(tmp_path / d / ".current") for d in ("inc", "full"))
     assert len(inc) > 50 and inc == full and inc_pickles.keys() == full_pickles.keys()
+    cited = {c for _, (cites, _) in found["paraphrases"].items() for _, c in cites}
+    edited = corpus / sorted(citing - cited - {changed.name})[0]  # a citing document no other cites
+    edited.write_text(edited.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
+    paraphrased.clear()
+    build(corpus, tmp_path / "inc")
+    assert paraphrased == [edited.name]
+    build(corpus, tmp_path / "full")
+    assert (tmp_path / "inc" / "dossier.nq").read_bytes() == (tmp_path / "full" / "dossier.nq").read_bytes()
 
 
 def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patched_again(tmp_path, monkeypatch):
