@@ -234,17 +234,15 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
     extra, stated, notes = global_graphs(ctx, units, used, links, curation, earlier, searched)
     made = []
     for g, triples in sorted(extra.items()):
-        nq = stated.get(g)
-        kind = "reuse " if isinstance(triples, Reuse) else "graph "
-        if nq is None:
-            nq = graph_nquads(triples, g)
-        key = kind + hashlib.sha256(salt.encode() + b"\n" + nq).hexdigest()
+        said = stated.get(g) or graph_nquads(triples, g)  # (the provenance graph's N-Quads)
+        key = ("reuse " if isinstance(triples, Reuse) else "graph ") + \
+            hashlib.sha256(salt.encode() + b"\n" + said).hexdigest()
         if key in previous:
             made.append((previous[key], None))
             continue
         if isinstance(triples, Reuse):  # its triples are made only when the previous build did not have them
             triples = triples.triples(ctx.minter, ctx.texts)
-            nq = graph_nquads(triples, g)
+        nq = said if not isinstance(extra[g], Reuse) else graph_nquads(triples, g)
         if ctx.engine:
             from .validate import validate_quads
             results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
