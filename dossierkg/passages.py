@@ -326,8 +326,9 @@ def _paraphrases(docs: list[Document], res, located: _Located, sets: list, earli
         if not cites:
             continue
         kept = before.get(doc.source)
+        involved = {doc.source, *(c for _, c in cites)}  # (a block may cite two documents)
         if kept is not None and kept[0] == cites and all(
-                located.passages_of(source) is earlier.passages.get(source) for source in {doc.source, *dict(cites).values()}):
+                located.passages_of(source) is earlier.passages.get(source) for source in involved):
             pairs = kept[1]
         else:
             pairs = _cited_paraphrases(doc.source, cites, located, sets, index)
