@@ -49,10 +49,23 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class Source:
+    """A source file: its bytes (dropped once parsed), their sha256, its time, and its text: decoded when
+    first asked for, or given by the parse cache."""
+
     path: Path
     data: bytes
-    text: str
     mtime: float
+    sha256: str
+    decoded: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.decoded is None:
+            try:
+                self.decoded = decode(self.data).text
+            except UnreadableInput:
+                self.decoded = ""
+        return self.decoded
 
 
 @dataclass
@@ -94,11 +107,7 @@ def read_sources(dossier: Path) -> list[Source]:
     out = []
     for path in sorted(dossier.glob("*.txt")):
         data = path.read_bytes()
-        try:
-            text = decode(data).text
-        except UnreadableInput:
-            text = ""
-        out.append(Source(path, data, text, path.stat().st_mtime))
+        out.append(Source(path, data, path.stat().st_mtime, hashlib.sha256(data).hexdigest()))
     return out
 
 
@@ -106,29 +115,32 @@ def base_iri(base: str | None) -> str:
     return base or os.environ.get("DOSSIER_KG_BASE") or DEFAULT_BASE
 
 
-def _parse_one(src: Source, memo: "Memo | None" = None) -> Document:
-    """A source parsed, and kept in the cache (by the worker that parsed it)."""
+def _parse_one(src: Source, memo: "Memo | None" = None) -> tuple[Document, str]:
+    """A source parsed, with its text, and kept in the cache (by the worker that parsed it)."""
     doc = parse_bytes(src.data, src.path.name)
     if memo:
-        memo.put("parse", doc, src.data, src.path.name)
-    return doc
+        memo.put("parse", (doc, src.text), src.sha256, src.path.name)
+    return doc, src.text
 
 
 def parse_all(sources: list[Source], memo: "Memo | None", progress: Progress | None = None) -> list[Document]:
-    """Every source parsed (from the cache where its bytes were parsed before), on every core when many."""
+    """Every source parsed (from the cache where its bytes were parsed before), on every core when many; each
+    source's text decoded."""
     with collector.paused():
-        docs: list = [memo.get("parse", s.data, s.path.name) if memo else None for s in sources]
-    todo = [i for i, d in enumerate(docs) if d is None]
+        kept: list = [memo.get("parse", s.sha256, s.path.name) if memo else None for s in sources]
+    todo = [i for i, k in enumerate(kept) if not (isinstance(k, tuple) and len(k) == 2)]
     if can_fork(len(todo), 64):
         with forked_pool() as pool:
             parsed = pool.map(partial(_parse_one, memo=memo), [sources[i] for i in todo], chunksize=16)
     else:
         parsed = [_parse_one(sources[i], memo) for i in todo]
-    for i, doc in zip(todo, parsed):
-        docs[i] = doc
+    for i, made in zip(todo, parsed):
+        kept[i] = made
+    for src, (_, text) in zip(sources, kept):
+        src.decoded = text
     if progress:
         progress("parse", len(sources), len(sources))
-    return docs
+    return [doc for doc, _ in kept]
 
 
 def prepare(sources: list[Source], docs: list[Document], minter: Minter, curation: Path | None,
@@ -375,7 +387,7 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
     memo = Memo(out / ".cache", minter.base)
     docs = [_named_apart(d) for d in parse_all(sources, memo, progress)]
     for src in sources:
-        src.data = b""  # parsed: the documents carry their sha256
+        src.data = b""  # parsed, and decoded
     gc.freeze()  # the documents and texts: a full collection would walk them all (10,000: ~0.4 s each time)
     clock.mark("parse")
     texts = {s.path.name: s.text for s in sources}
@@ -498,8 +510,8 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     patch = (previous is not None and (previous / STORE_DIR).is_dir()
              and len(work) <= PATCH_AT_MOST * max(1, len(order)))
     store = None if patch else ox.Store(str(gen / STORE_DIR))
-    with Loading(store) if store is not None else nullcontext() as loading:  # loads what is written, meanwhile
-        writer = Writer(gen, previous, old_index, loading=loading, union=not patch)
+    with Loading(store) if store is not None else nullcontext() as loading, \
+            Writer(gen, previous, old_index, loading=loading, union=not patch) as writer:  # (both meanwhile)
         units: list[Unit] = []
         added: list[bytes] = []
         made = run_units(ctx, work, gen / PARTS)
@@ -517,6 +529,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
                 progress("map", n, len(order))
         made.close()  # the workers end now, not when the generator is collected: they hold memory
         writer.hand_on()  # the store loads the documents' graphs while the graphs across documents are made
+        writer.sync_so_far()
         built.reused = len(reusable)
         clock.mark("units")
         results = [r for u in units for r in u.results]
@@ -547,8 +560,9 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         if patch:
             left, joined = patch_store(previous / STORE_DIR, gen / STORE_DIR, b"".join(removed), b"".join(added))
             try:
-                turtle.patch(previous / OUTPUTS["ttl"], gen / OUTPUTS["ttl"], left, joined)
+                turtle.patch(previous / OUTPUTS["ttl"], gen / OUTPUTS["ttl"], left, joined, sync=writer.sync)
             except (OSError, ValueError, KeyError, IndexError, TypeError, SyntaxError, turtle.Mismatch):
+                writer.wait()
                 _turtle_from_pieces(gen)  # the previous dossier.ttl has no chunks, or not the triples it should
         else:
             loading.no_more()
@@ -556,6 +570,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
             union = sort_unique(gen / Writer.UNION)  # each triple of the named graphs once, for dossier.ttl
             turtle.write(union, gen / OUTPUTS["ttl"])  # while the store is compacted
             union.unlink()
+        writer.wait()  # the files copied and synced
     if store is not None:
         store.flush()
         del store

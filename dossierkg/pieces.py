@@ -13,6 +13,7 @@ import json
 import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -126,12 +127,12 @@ def copy_range(src, dst, offset: int, length: int) -> None:
             data = src.read(length)
             if len(data) != length:
                 raise OSError(f"{src.name}: shorter than its index says")
-            _write_all(dst, data)
+            write_all(dst, data)
             return
         offset, length = offset + n, length - n
 
 
-def _write_all(fh, data: bytes) -> None:
+def write_all(fh, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[fh.write(view):]
@@ -218,10 +219,15 @@ class Index:
 class Writer:
     """Appends pieces to the files of a new generation, in the order given, and indexes them, and every
     graph's triples to .union.nt (for dossier.ttl and the store's default graph; not with `union=False`, when
-    both are patched). Pieces come made (`add`),
-    left in files by a worker (`place`), or from the previous generation (`copy`). With `loading`
-    (store.Loading), what is written is handed to it for the store when asked (`hand_on`) and at `close`:
-    N-Quads, and the union into the default graph (a triple stated in many graphs is stored once)."""
+    both are patched). Pieces come made (`add`), left in files by a worker (`place`), or from the previous
+    generation (`copy`). With `loading` (store.Loading), what is written is handed to it for the store when
+    asked (`hand_on`) and at `close`: N-Quads, and the union into the default graph (a triple stated in many
+    graphs is stored once).
+
+    Where a piece goes is known when it is given (after the pieces before it), so the index is made at once
+    and the bytes are moved by a thread of the writer's own: the kernel's copies and, after `close`, the
+    syncs to disk go on while the build does the rest (`wait` for them). Pieces that follow one another in
+    the file they are copied from are copied in one go: after a small change, a few long runs."""
 
     UNION = ".union.nt"
 
@@ -232,34 +238,49 @@ class Writer:
         self.handed = {"nq": 0, "union": 0}
         self.files = {fmt: open(folder / name, "wb", buffering=0) for fmt, name in FILES.items()}
         # unbuffered: pieces are copied in by the kernel; no union when the store and dossier.ttl are patched
-        self.union = open(folder / self.UNION, "wb", buffering=0) if union else None
+        if union:
+            self.files["union"] = open(folder / self.UNION, "wb", buffering=0)
+        self.ends = dict.fromkeys(self.files, 0)  # the length of each file once the thread has written it all
         self.old = old or Index()  # the index of `previous`, the generation copied from
         self.sources = {fmt: open(previous / name, "rb") for fmt, name in FILES.items()} \
             if previous is not None and self.old.entries else {}
         self.index = Index()
+        self.runs: dict[str, list] = {}  # file -> [source file, offset, length]: a copy not yet handed on
+        self.batch: dict[str, dict] = {}  # the open files of the worker's batch being placed, by its stem
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="pieces")
+        self.handed_on: list = []  # the futures of what the thread was given
         self.first_jsonld = True
-        _write_all(self.files["trig"], trig_head())
-        _write_all(self.files["jsonld"], JSONLD_HEAD)
+        self._bytes("trig", trig_head())
+        self._bytes("jsonld", JSONLD_HEAD)
+
+    def __enter__(self) -> "Writer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.thread.shutdown(wait=True, cancel_futures=True)
 
     def add(self, key: str, pieces: Pieces) -> None:
         entry = {"graph": pieces.graph}
         for fmt in FILES:
-            entry[fmt] = self._append(fmt, getattr(pieces, fmt))
-        if self.union:
-            _write_all(self.union, ntriples(pieces.nq, pieces.graph))
+            entry[fmt] = self._piece(fmt, getattr(pieces, fmt))
+        if "union" in self.files:
+            self._bytes("union", ntriples(pieces.nq, pieces.graph))
         self.index.entries[key] = entry
 
     def place(self, key: str, placed: Placed) -> None:
-        """The pieces a worker left in its batch's files, copied from there."""
+        """The pieces a worker left in its batch's files, copied from there (opened now: the batch's files
+        are removed when the build goes on to the next batch, maybe before the thread copies them)."""
+        if placed.stem not in self.batch:
+            self._flush()
+            self._submit(_close_all, [fh for files in self.batch.values() for fh in files.values()])
+            self.batch = {placed.stem: {fmt: open(f"{placed.stem}.{fmt}", "rb") for fmt in PART_FILES}}
+        files = self.batch[placed.stem]
         entry = {"graph": placed.graph}
         for fmt in PART_FILES:
-            offset, length = placed.spans[fmt]
-            with open(f"{placed.stem}.{fmt}", "rb") as src:
-                if fmt == "union":
-                    if self.union:
-                        copy_range(src, self.union, offset, length)
-                else:
-                    entry[fmt] = self._append(fmt, src, offset, length)
+            if fmt != "union":
+                entry[fmt] = self._piece(fmt, files[fmt], *placed.spans[fmt])
+            elif "union" in self.files:
+                self._copy("union", files[fmt], *placed.spans[fmt])
         self.index.entries[key] = entry
 
     def copy(self, key: str) -> None:
@@ -267,37 +288,80 @@ class Writer:
         old = self.old.entries[key]
         entry = {"graph": old["graph"]}
         for fmt in FILES:
-            entry[fmt] = self._append(fmt, self.sources[fmt], *old[fmt])
-        if self.union:
-            _write_all(self.union, ntriples(self._old(key, "nq"), old["graph"]))
+            entry[fmt] = self._piece(fmt, self.sources[fmt], *old[fmt])
+        if "union" in self.files:
+            self._bytes("union", ntriples(self.old_nquads(key), old["graph"]))
         self.index.entries[key] = entry
 
     def old_nquads(self, key: str) -> bytes:
-        return self._old(key, "nq")
-
-    def _old(self, key: str, fmt: str) -> bytes:
-        offset, length = self.old.entries[key][fmt]
-        fh = self.sources[fmt]
-        fh.seek(offset)
-        data = fh.read(length)
+        """The N-Quads piece of `key` in the previous generation."""
+        offset, length = self.old.entries[key]["nq"]
+        data = os.pread(self.sources["nq"].fileno(), length, offset)
         if len(data) != length:
-            raise OSError(f"{fh.name}: shorter than its index says")
+            raise OSError(f"{self.sources['nq'].name}: shorter than its index says")
         return data
 
-    def _append(self, fmt: str, data, offset: int = 0, length: int | None = None) -> list[int]:
-        """Append bytes, or `length` bytes of an open file from `offset`; the piece's [offset, length] here."""
-        fh = self.files[fmt]
-        length = len(data) if length is None else length
+    def _piece(self, fmt: str, data, offset: int = 0, length: int | None = None) -> list[int]:
+        """Append a piece: bytes, or `length` bytes of an open file from `offset`; its [offset, length] here.
+        JSON-LD pieces are separated by ",\n": taken with the piece when the source has it just before."""
+        size = length = len(data) if length is None else length
         if fmt == "jsonld" and length:
-            if not self.first_jsonld:
-                _write_all(fh, b",\n")
-            self.first_jsonld = False
-        at = fh.tell()
+            if self.first_jsonld:
+                self.first_jsonld = False
+            elif self._continues(fmt, data, offset - 2) and os.pread(data.fileno(), 2, offset - 2) == b",\n":
+                offset, length = offset - 2, length + 2
+            else:
+                self._bytes(fmt, b",\n")
         if isinstance(data, bytes):
-            _write_all(fh, data)
+            self._bytes(fmt, data)
         else:
-            copy_range(data, fh, offset, length)
-        return [at, length]
+            self._copy(fmt, data, offset, length)
+        return [self.ends[fmt] - size, size]
+
+    def _continues(self, fmt: str, source, offset: int) -> bool:
+        run = self.runs.get(fmt)
+        return run is not None and run[0] is source and run[1] + run[2] == offset
+
+    def _copy(self, fmt: str, source, offset: int, length: int) -> None:
+        if self._continues(fmt, source, offset):
+            self.runs[fmt][2] += length
+        elif length:
+            self._flush(fmt)
+            self.runs[fmt] = [source, offset, length]
+        self.ends[fmt] += length
+
+    def _bytes(self, fmt: str, data: bytes) -> None:
+        self._flush(fmt)
+        self._submit(write_all, self.files[fmt], data)
+        self.ends[fmt] += len(data)
+
+    def _flush(self, fmt: str | None = None) -> None:
+        """Hand the copies not yet handed on (of one file, or all) to the thread."""
+        for name in [fmt] if fmt else list(self.runs):
+            run = self.runs.pop(name, None)
+            if run is not None:
+                self._submit(copy_range, run[0], self.files[name], run[1], run[2])
+
+    def _submit(self, fn, *args) -> None:
+        self.handed_on.append(self.thread.submit(fn, *args))
+
+    def sync_so_far(self) -> None:
+        """Start writing to disk what the files hold so far, in the thread (then the sync at `close` has
+        only the rest to write, while the build goes on)."""
+        self._flush()
+        self._submit(_sync_all, [fh for fmt, fh in self.files.items() if fmt in FILES])
+
+    def sync(self, fh) -> None:
+        """Sync an open file to disk, and close it, in the thread."""
+        self._submit(_sync_all, [fh])
+        self._submit(_close_all, [fh])
+
+    def wait(self) -> None:
+        """Until the thread has done all it was given; raises what failed there."""
+        self._flush()
+        for future in self.handed_on:
+            future.result()
+        self.handed_on = []
 
     def hand_on(self) -> None:
         """Hand what was written since last time to `loading`. Best in few large parts: the store's background
@@ -305,17 +369,29 @@ class Writer:
         build goes on cost 40 % more CPU (10,000 documents: ~105 CPU-s instead of ~67)."""
         if self.loading is None:
             return
-        for name, fh, default_graph in (("nq", self.files["nq"], False), ("union", self.union, True)):
-            if fh is not None and fh.tell() > self.handed[name]:
-                self.loading.add(Path(fh.name), self.handed[name], fh.tell(), default_graph)
-                self.handed[name] = fh.tell()
+        self.wait()
+        for name, default_graph in (("nq", False), ("union", True)):
+            if name in self.files and self.ends[name] > self.handed[name]:
+                self.loading.add(Path(self.files[name].name), self.handed[name], self.ends[name], default_graph)
+                self.handed[name] = self.ends[name]
 
     def close(self) -> None:
+        """The files completed, their index written; the thread then syncs them to disk (`wait` for it)."""
+        self._bytes("jsonld", JSONLD_TAIL)
         self.hand_on()
-        _write_all(self.files["jsonld"], JSONLD_TAIL)
-        for fh in [*self.files.values(), *([self.union] if self.union else [])]:
-            os.fsync(fh.fileno())
-            fh.close()
-        for fh in self.sources.values():
-            fh.close()
+        self._flush()
+        opened = [*self.files.values(), *self.sources.values(),
+                  *(fh for files in self.batch.values() for fh in files.values())]
+        self._submit(_sync_all, [fh for fmt, fh in self.files.items() if fmt in FILES])  # (not the union: a temporary)
+        self._submit(_close_all, opened)
         (self.folder / Index.NAME).write_bytes(self.index.data())
+
+
+def _sync_all(files) -> None:
+    for fh in files:
+        os.fsync(fh.fileno())
+
+
+def _close_all(files) -> None:
+    for fh in files:
+        fh.close()

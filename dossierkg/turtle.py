@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .export import PREFIXES
-from .pieces import trig_head
+from .pieces import write_all, copy_range, trig_head
 
 CHUNKS = ".ttl.json"  # in a generation: [first subject, offset, length] of each chunk of dossier.ttl
 MASK = 63  # a chunk starts at about one subject in 64
@@ -35,10 +35,11 @@ def write(ntriples: Path, target: Path) -> None:
         _write(target, ((None, _turtle(chunk), _subject(chunk)) for chunk in _chunks(lines)))
 
 
-def patch(previous: Path, target: Path, removed: set[bytes], added: set[bytes]) -> None:
+def patch(previous: Path, target: Path, removed: set[bytes], added: set[bytes], sync=None) -> None:
     """dossier.ttl (`target`) from the previous build's (`previous`, with its chunks beside it) with the
     N-Triples lines `removed` taken out of the union and `added` put in: the chunks they fall in are made
-    again (with the one before when a chunk's first subject is gone), the others copied."""
+    again (with the one before when a chunk's first subject is gone), the others copied (by the kernel, a run
+    at a time). The file is synced to disk here, or handed open to `sync`, which syncs and closes it."""
     chunks = json.loads((previous.parent / CHUNKS).read_text(encoding="utf-8"))
     if not chunks:
         raise Mismatch(f"{previous}: no chunks to patch")
@@ -73,22 +74,42 @@ def patch(previous: Path, target: Path, removed: set[bytes], added: set[bytes]) 
                 lines |= _lines(old, chunks[i])
             parts += [(None, _turtle(chunk), _subject(chunk)) for chunk in _chunks(kept)]
             i = j
-        _write(target, parts, old)
+        _write(target, parts, old, sync)
 
 
-def _write(target: Path, parts: list, old=None) -> None:
-    head = trig_head()
+def _write(target: Path, parts: list, old=None, sync=None) -> None:
     chunks = []
-    with open(target, "wb") as out:
-        out.write(head)
+    out = open(target, "wb", buffering=0)
+    try:
+        at = out.write(trig_head())
+        run = None  # [offset, length] in the previous file of the chunks to copy next
         for copied, made, subject in parts:
             if copied is not None:
-                old.seek(copied[1])
-                made = old.read(copied[2])
-            chunks.append([subject.decode(), out.tell(), len(made)])
-            out.write(made)
-        out.flush()
+                if run and run[0] + run[1] == copied[1]:
+                    run[1] += copied[2]
+                else:
+                    if run:
+                        copy_range(old, out, *run)
+                    run = [copied[1], copied[2]]
+                size = copied[2]
+            else:
+                if run:
+                    copy_range(old, out, *run)
+                    run = None
+                write_all(out, made)
+                size = len(made)
+            chunks.append([subject.decode(), at, size])
+            at += size
+        if run:
+            copy_range(old, out, *run)
+    except BaseException:
+        out.close()
+        raise
+    if sync is None:
         os.fsync(out.fileno())
+        out.close()
+    else:
+        sync(out)
     (target.parent / CHUNKS).write_text(json.dumps(chunks) + "\n", encoding="utf-8")
 
 

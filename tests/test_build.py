@@ -732,7 +732,7 @@ def test_parsing_and_units_leave_no_garbage_in_cycles(tmp_path, monkeypatch):
         gc.collect()
         gc.disable()
         try:
-            docs = [build_module._parse_one(s) for s in sources]
+            docs = [build_module._parse_one(s)[0] for s in sources]
             assert gc.collect() == 0
             ctx = build_module.prepare(sources, docs, minter, folder / "instruments.json", folder / "links.csv")
             ctx.shapes = shapes_graph()
