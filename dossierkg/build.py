@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -36,13 +37,14 @@ from .policy import instrument_triples
 from .provenance import activity_triples, build_time, inputs_key, source_triples
 from .records import Document, Problem
 from .resolve import Quoted, resolve
-from .store import STORE_DIR, Loading, patch_store, store_counts
+from .store import STORE_DIR, Loading, patch_store, store_change, store_counts
 from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
 UNITS = ".units.pickle"  # in a generation: the pickled Unit of every key in its .pieces.json, each apart
 SEARCHED = ".reuse.pickle"  # in a generation: (salt, what its searches for reuse and quotations found)
 STAMP = ".inputs.pickle"  # in a generation: the stamp of the inputs it was built from, and its summary
+PARSED = ".parsed.pickle"  # in a generation: (code, its sources' parses: the pickle of (Document, text) by key)
 PARTS = ".parts"  # in a generation being written: the pieces the workers left, until copied
 Progress = Callable[[str, int, int], None]
 
@@ -115,32 +117,37 @@ def base_iri(base: str | None) -> str:
     return base or os.environ.get("DOSSIER_KG_BASE") or DEFAULT_BASE
 
 
-def _parse_one(src: Source, memo: "Memo | None" = None) -> tuple[Document, str]:
-    """A source parsed, with its text, and kept in the cache (by the worker that parsed it)."""
-    doc = parse_bytes(src.data, src.path.name)
-    if memo:
-        memo.put("parse", (doc, src.text), src.sha256, src.path.name)
-    return doc, src.text
+def _parse_one(src: Source) -> bytes:
+    """A source parsed: the pickle of (its Document, its text)."""
+    return pickle.dumps((parse_bytes(src.data, src.path.name), src.text), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def parse_all(sources: list[Source], memo: "Memo | None", progress: Progress | None = None) -> list[Document]:
-    """Every source parsed (from the cache where its bytes were parsed before), on every core when many; each
-    source's text decoded."""
-    with collector.paused():
-        kept: list = [memo.get("parse", s.sha256, s.path.name) if memo else None for s in sources]
-    todo = [i for i, k in enumerate(kept) if not (isinstance(k, tuple) and len(k) == 2)]
+def parse_all(sources: list[Source], kept: dict[str, bytes] | None = None, progress: Progress | None = None
+              ) -> tuple[list[Document], dict[str, bytes]]:
+    """Every source parsed, on every core when many, but for those `kept` (a previous build's parses, by
+    "<sha256> <file name>") has; each source's text decoded. Returns the documents and the parses by key."""
+    kept = kept or {}
+    keys = [f"{s.sha256} {s.path.name}" for s in sources]
+    todo = [i for i, key in enumerate(keys) if key not in kept]
     if can_fork(len(todo), 64):
         with forked_pool() as pool:
-            parsed = pool.map(partial(_parse_one, memo=memo), [sources[i] for i in todo], chunksize=16)
+            made = pool.map(_parse_one, [sources[i] for i in todo], chunksize=16)
     else:
-        parsed = [_parse_one(sources[i], memo) for i in todo]
-    for i, made in zip(todo, parsed):
-        kept[i] = made
-    for src, (_, text) in zip(sources, kept):
-        src.decoded = text
+        made = [_parse_one(sources[i]) for i in todo]
+    parses = {key: kept[key] for key in keys if key in kept}
+    parses.update(zip((keys[i] for i in todo), made))
+    docs = []
+    with collector.paused():
+        for src, key in zip(sources, keys):
+            try:
+                doc, src.decoded = pickle.loads(parses[key])
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                parses[key] = _parse_one(src)  # a damaged entry of the previous build: parsed again
+                doc, src.decoded = pickle.loads(parses[key])
+            docs.append(doc)
     if progress:
         progress("parse", len(sources), len(sources))
-    return [doc for doc, _ in kept]
+    return docs, parses
 
 
 def prepare(sources: list[Source], docs: list[Document], minter: Minter, curation: Path | None,
@@ -280,7 +287,7 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
     """Parse, resolve and map in memory: the quads of every named graph plus the links and provenance graphs
     (what `build` writes, for tests and small tools)."""
     minter = Minter(base_iri(base))
-    docs = parse_all(sources, None, progress)
+    docs, _ = parse_all(sources, None, progress)
     ctx = prepare(sources, docs, minter, curation, links)
     quads: list[tuple] = []
     units, graphs = [], {}
@@ -341,8 +348,9 @@ def _code_fingerprint() -> str:
 
 def clean_leftovers(out: Path) -> list[Path]:
     """What a stopped build left behind, all under hidden names: generations never switched to, temporary
-    links, cache entries being written, and the temporaries of earlier versions (`.dossier.trig.*`,
-    `.store.new`, `.store.old`). The next build removes them."""
+    links, cache entries being written, and what earlier versions left (the temporaries `.dossier.trig.*`,
+    `.store.new`, `.store.old`, and their parse cache, `.cache/parse`: the parses are kept in each generation
+    now). The next build removes them."""
     if not out.is_dir():
         return []
     removed = clean_generations(out)
@@ -352,7 +360,7 @@ def clean_leftovers(out: Path) -> list[Path]:
         if path.is_file():
             path.unlink(missing_ok=True)
             removed.append(path)
-    for name in (f".{STORE_DIR}.new", f".{STORE_DIR}.old"):
+    for name in (f".{STORE_DIR}.new", f".{STORE_DIR}.old", ".cache/parse"):
         if (out / name).is_dir():
             shutil.rmtree(out / name, ignore_errors=True)
             removed.append(out / name)
@@ -368,10 +376,10 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
     the files and the store are written into a new hidden generation, then one rename switches to it), so a
     build stopped at any point leaves the previous build whole, or the new one.
 
-    A source whose bytes did not change is not parsed again (out/.cache); a graph whose inputs did not change
-    (the document, what resolution across documents gave it, the curation of its file) is not mapped or
-    validated again: its pieces are copied from the previous generation's files, and when few graphs
-    changed, the previous store is copied and only they are replaced in it."""
+    A source whose bytes did not change is not parsed again (each generation keeps its sources' parses); a
+    graph whose inputs did not change (the document, what resolution across documents gave it, the curation
+    of its file) is not mapped or validated again: its pieces are copied from the previous generation's
+    files, and when few graphs changed, the previous store is copied and only they are replaced in it."""
     if engine not in ("fast", "pyshacl"):
         raise ValueError(f"unknown validation engine {engine!r}; choose one of fast, pyshacl")
     with collector.frozen():  # what the build keeps to its end is frozen as it is made (gc.freeze below)
@@ -385,7 +393,8 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
     sources = read_sources(dossier)
     minter = Minter(base_iri(base))
     memo = Memo(out / ".cache", minter.base)
-    docs = [_named_apart(d) for d in parse_all(sources, memo, progress)]
+    docs, parses = parse_all(sources, _parses(current_generation(out), memo.salt), progress)
+    docs = [_named_apart(d) for d in docs]
     for src in sources:
         src.data = b""  # parsed, and decoded
     gc.freeze()  # the documents and texts: a full collection would walk them all (10,000: ~0.4 s each time)
@@ -416,7 +425,8 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
                           clock)
         (gen / STAMP).write_bytes(pickle.dumps((stamp, built.counts, built.report, built.notes, built.graphs),
                                                protocol=pickle.HIGHEST_PROTOCOL))
-        return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, turtle.CHUNKS]
+        (gen / PARSED).write_bytes(pickle.dumps((memo.salt, parses), protocol=pickle.HIGHEST_PROTOCOL))
+        return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, PARSED, turtle.CHUNKS]
 
     publish(out, {}, {}, fill)
     return built
@@ -558,12 +568,16 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         if progress:
             progress("write", 1, 2)
         if patch:
-            left, joined = patch_store(previous / STORE_DIR, gen / STORE_DIR, b"".join(removed), b"".join(added))
-            try:
-                turtle.patch(previous / OUTPUTS["ttl"], gen / OUTPUTS["ttl"], left, joined, sync=writer.sync)
-            except (OSError, ValueError, KeyError, IndexError, TypeError, SyntaxError, turtle.Mismatch):
-                writer.wait()
-                _turtle_from_pieces(gen)  # the previous dossier.ttl has no chunks, or not the triples it should
+            change = store_change(previous / STORE_DIR, b"".join(removed), b"".join(added))
+            left, joined = change.left, change.joined
+            with ThreadPoolExecutor(1, thread_name_prefix="store") as thread:  # Oxigraph lets go of the GIL
+                stored = thread.submit(patch_store, previous / STORE_DIR, gen / STORE_DIR, change)
+                try:
+                    turtle.patch(previous / OUTPUTS["ttl"], gen / OUTPUTS["ttl"], left, joined, sync=writer.sync)
+                except (OSError, ValueError, KeyError, IndexError, TypeError, SyntaxError, turtle.Mismatch):
+                    writer.wait()
+                    _turtle_from_pieces(gen)  # the previous dossier.ttl has no chunks, or not the triples it should
+                stored.result()
         else:
             loading.no_more()
             loading.loaded.wait()  # the loads use both cores; the compaction after them one
@@ -638,6 +652,14 @@ def _units_pickle(units: list[Unit], pickles: dict[str, bytes]) -> bytes:
     with collector.paused():
         return pickle.dumps({u.key: pickles.get(u.key) or pickle.dumps(u, protocol=pickle.HIGHEST_PROTOCOL)
                              for u in units}, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _parses(generation: Path | None, salt: str) -> dict[str, bytes]:
+    """The parses of a generation's sources, if the same code (`salt`) made them; empty otherwise."""
+    kept = _unpickled(generation / PARSED) if generation is not None else None
+    if not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != salt or not isinstance(kept[1], dict):
+        return {}
+    return kept[1]
 
 
 def _searches(generation: Path | None, salt: str) -> dict:

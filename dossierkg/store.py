@@ -25,6 +25,7 @@ import threading
 import urllib.error
 import urllib.parse
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -154,34 +155,62 @@ class Loading:
             raise self.error
 
 
-def patch_store(previous: Path, path: Path, removed: bytes, added: bytes) -> tuple[set[bytes], set[bytes]]:
-    """A copy of the store at `previous` (hard links to its immutable files) at `path`, with the N-Quads
-    `removed` (the pieces of the graphs rebuilt or gone) replaced by the N-Quads `added` (their new pieces),
-    and the default graph kept the union of the named graphs as a set. A rebuilt graph mostly restates what
-    it stated: only the lines that differ are parsed and written (the same quad is the same line). Returns
-    the N-Triples lines that left the union and those that joined it."""
+@dataclass
+class StoreChange:
+    """What patching a store changes: the quads of named graphs that go and come, and the triples that leave
+    and join the default graph (the union of the named graphs, as a set)."""
+
+    gone: list[ox.Quad]
+    come: list[ox.Quad]
+    leaving: list[ox.Quad]  # in the default graph
+    joining: list[ox.Quad]
+
+    @property
+    def left(self) -> set[bytes]:
+        """The N-Triples lines that left the union."""
+        return {_line(q) for q in self.leaving}
+
+    @property
+    def joined(self) -> set[bytes]:
+        return {_line(q) for q in self.joining}
+
+
+def store_change(previous: Path, removed: bytes, added: bytes) -> StoreChange:
+    """The change to the store at `previous` when the N-Quads `removed` (the pieces of the graphs rebuilt or
+    gone) are replaced by the N-Quads `added` (their new pieces). A rebuilt graph mostly restates what it
+    stated: only the lines that differ are parsed (the same quad is the same line). A triple leaves the union
+    when no named graph states it any more, and joins it when none stated it before: counted in `previous`,
+    which is only read."""
     old, new = set(removed.splitlines(True)), set(added.splitlines(True))
     gone = list(ox.parse(b"".join(sorted(old - new)), format=ox.RdfFormat.N_QUADS))
     come = list(ox.parse(b"".join(sorted(new - old)), format=ox.RdfFormat.N_QUADS))
+    default = ox.DefaultGraph()
+    by_triple: dict[ox.Quad, int] = {}  # the triple (in the default graph) -> named graphs stating it, after
+    for quads, step in ((gone, -1), (come, 1)):
+        for q in quads:
+            t = ox.Quad(q.subject, q.predicate, q.object, default)
+            by_triple[t] = by_triple.get(t, 0) + step
+    store = ox.Store.read_only(str(previous))
+    leaving, joining = [], []
+    for t, step in by_triple.items():
+        before = sum(isinstance(o.graph_name, ox.NamedNode)
+                     for o in store.quads_for_pattern(t.subject, t.predicate, t.object, None))
+        if before and not before + step:
+            leaving.append(t)
+        elif not before and step > 0:
+            joining.append(t)
+    return StoreChange(gone, come, leaving, joining)
+
+
+def patch_store(previous: Path, path: Path, change: StoreChange) -> None:
+    """A copy of the store at `previous` (hard links to its immutable files) at `path`, with `change` made."""
     ox.Store.read_only(str(previous)).backup(str(path))
     store = ox.Store(str(path))
-    for q in gone:
+    for q in change.gone + change.leaving:
         store.remove(q)
-    store.extend(come)
-    default = ox.DefaultGraph()
-    left, joined = set(), set()
-    for q in gone:  # a triple no named graph states any more leaves the default graph
-        if not any(isinstance(o.graph_name, ox.NamedNode)
-                   for o in store.quads_for_pattern(q.subject, q.predicate, q.object, None)):
-            store.remove(ox.Quad(q.subject, q.predicate, q.object, default))
-            left.add(_line(q))
-    for q in come:
-        if ox.Quad(q.subject, q.predicate, q.object, default) not in store:
-            joined.add(_line(q))
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in come)
+    store.extend(change.come + change.joining)
     store.flush()
     del store
-    return left, joined
 
 
 def _line(quad: ox.Quad) -> bytes:
