@@ -10,6 +10,7 @@ incremental build (`incremental_floor`).
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -95,6 +96,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--no-push", action="store_true", help="skip the push to a local Oxigraph server")
     args = ap.parse_args()
+    compileall.compile_dir(ROOT / "dossierkg", quiet=1)  # as pip does: else every process compiles it again
     from synthetic import make_corpus
 
     from dossierkg import queries
@@ -128,17 +130,23 @@ def main() -> None:
             times.sort()
             out["queries_ms"][name] = {"p50": round(statistics.median(times), 1), "p95": round(times[-1], 1)}
         del store
-        # incremental: one source changed
+        # incremental: one source changed, three times (a word changed, back, and again): the median
         changed = Path(files[len(files) // 2])
         text = changed.read_text(encoding="utf-8")
         edited = text.replace(" het ", " dat ", 1)
         assert edited != text, changed
-        changed.write_text(edited, encoding="utf-8")
-        s, mb, summary = timed(KG + ["build", "--dossier", str(corpus), "--out", str(tmp / "build")], env)
-        out["incremental_build_s"], out["incremental_peak_mb"], peak = round(s, 2), round(mb), max(peak, mb)
-        out["incremental_share"] = round(s / out["build_s"], 3)
+        runs, mbs = [], []
+        for version in (edited, text, edited):
+            changed.write_text(version, encoding="utf-8")
+            s, mb, summary = timed(KG + ["build", "--dossier", str(corpus), "--out", str(tmp / "build")], env)
+            runs.append(round(s, 2))
+            mbs.append(mb)
+        out["incremental_runs_s"] = runs
+        out["incremental_build_s"], out["incremental_peak_mb"] = statistics.median(runs), round(max(mbs))
+        peak = max(peak, *mbs)
+        out["incremental_share"] = round(out["incremental_build_s"] / out["build_s"], 3)
         out["incremental_summary"] = [line for line in summary.splitlines() if line.startswith("incremental")]
-        out["incremental_floor_s"] = round(incremental_floor(tmp / "build"), 2)
+        out["incremental_floor_s"] = round(statistics.median(incremental_floor(tmp / "build") for _ in range(3)), 2)
         out["incremental_floor_share"] = round(out["incremental_floor_s"] / out["build_s"], 3)
         s, mb, _ = timed(KG + ["audit", "--dossier", str(corpus), "--build", str(tmp / "build")])
         out["audit_s"], out["audit_peak_mb"], peak = round(s, 2), round(mb), max(peak, mb)
