@@ -37,7 +37,7 @@ from .policy import instrument_triples
 from .provenance import activity_triples, build_time, inputs_key, source_triples
 from .records import Document, Problem
 from .resolve import Quoted, resolve
-from .store import STORE_DIR, Loading, patch_store, store_change, store_counts
+from .store import STORE_DIR, Loading, copy_store, patch_store, store_change, store_counts
 from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
@@ -520,8 +520,11 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     patch = (previous is not None and (previous / STORE_DIR).is_dir()
              and len(work) <= PATCH_AT_MOST * max(1, len(order)))
     store = None if patch else ox.Store(str(gen / STORE_DIR))
-    with Loading(store) if store is not None else nullcontext() as loading, \
-            Writer(gen, previous, old_index, loading=loading, union=not patch) as writer:  # (both meanwhile)
+    with ThreadPoolExecutor(1, thread_name_prefix="store") as thread, \
+            Loading(store) if store is not None else nullcontext() as loading, \
+            Writer(gen, previous, old_index, loading=loading, union=not patch) as writer:  # (all meanwhile)
+        # the copy of the previous store, to be patched, made meanwhile (Oxigraph lets go of the GIL)
+        copied = thread.submit(copy_store, previous / STORE_DIR, gen / STORE_DIR) if patch else None
         units: list[Unit] = []
         added: list[bytes] = []
         made = run_units(ctx, work, gen / PARTS)
@@ -568,16 +571,17 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         if progress:
             progress("write", 1, 2)
         if patch:
-            change = store_change(previous / STORE_DIR, b"".join(removed), b"".join(added))
+            change = store_change(copied.result(), b"".join(removed), b"".join(added))
             left, joined = change.left, change.joined
-            with ThreadPoolExecutor(1, thread_name_prefix="store") as thread:  # Oxigraph lets go of the GIL
-                stored = thread.submit(patch_store, previous / STORE_DIR, gen / STORE_DIR, change)
-                try:
-                    turtle.patch(previous / OUTPUTS["ttl"], gen / OUTPUTS["ttl"], left, joined, sync=writer.sync)
-                except (OSError, ValueError, KeyError, IndexError, TypeError, SyntaxError, turtle.Mismatch):
-                    writer.wait()
-                    _turtle_from_pieces(gen)  # the previous dossier.ttl has no chunks, or not the triples it should
-                stored.result()
+            patch_store(copied.result(), change)  # here: a call per quad, each waiting for the GIL in a thread
+            stored = thread.submit(copied.result().flush)
+            try:
+                turtle.patch(previous / OUTPUTS["ttl"], gen / OUTPUTS["ttl"], left, joined, sync=writer.sync)
+            except (OSError, ValueError, KeyError, IndexError, TypeError, SyntaxError, turtle.Mismatch):
+                writer.wait()
+                _turtle_from_pieces(gen)  # the previous dossier.ttl has no chunks, or not the triples it should
+            stored.result()
+            copied = None  # the last reference to the copy: dropping it closes the store
         else:
             loading.no_more()
             loading.loaded.wait()  # the loads use both cores; the compaction after them one

@@ -175,12 +175,12 @@ class StoreChange:
         return {_line(q) for q in self.joining}
 
 
-def store_change(previous: Path, removed: bytes, added: bytes) -> StoreChange:
-    """The change to the store at `previous` when the N-Quads `removed` (the pieces of the graphs rebuilt or
-    gone) are replaced by the N-Quads `added` (their new pieces). A rebuilt graph mostly restates what it
-    stated: only the lines that differ are parsed (the same quad is the same line). A triple leaves the union
-    when no named graph states it any more, and joins it when none stated it before: counted in `previous`,
-    which is only read."""
+def store_change(store: ox.Store, removed: bytes, added: bytes) -> StoreChange:
+    """The change to `store` when the N-Quads `removed` (the pieces of the graphs rebuilt or gone) are
+    replaced by the N-Quads `added` (their new pieces). A rebuilt graph mostly restates what it stated: only
+    the lines that differ are parsed (the same quad is the same line). A triple leaves the union when no named
+    graph states it any more, and joins it when none stated it before: counted in `store`, which is only
+    read."""
     old, new = set(removed.splitlines(True)), set(added.splitlines(True))
     gone = list(ox.parse(b"".join(sorted(old - new)), format=ox.RdfFormat.N_QUADS))
     come = list(ox.parse(b"".join(sorted(new - old)), format=ox.RdfFormat.N_QUADS))
@@ -190,7 +190,6 @@ def store_change(previous: Path, removed: bytes, added: bytes) -> StoreChange:
         for q in quads:
             t = ox.Quad(q.subject, q.predicate, q.object, default)
             by_triple[t] = by_triple.get(t, 0) + step
-    store = ox.Store.read_only(str(previous))
     leaving, joining = [], []
     for t, step in by_triple.items():
         before = sum(isinstance(o.graph_name, ox.NamedNode)
@@ -202,15 +201,17 @@ def store_change(previous: Path, removed: bytes, added: bytes) -> StoreChange:
     return StoreChange(gone, come, leaving, joining)
 
 
-def patch_store(previous: Path, path: Path, change: StoreChange) -> None:
-    """A copy of the store at `previous` (hard links to its immutable files) at `path`, with `change` made."""
+def copy_store(previous: Path, path: Path) -> ox.Store:
+    """A writable copy at `path` of the store at `previous` (hard links to its immutable files)."""
     ox.Store.read_only(str(previous)).backup(str(path))
-    store = ox.Store(str(path))
+    return ox.Store(str(path))
+
+
+def patch_store(store: ox.Store, change: StoreChange) -> None:
+    """`change` made in `store` (in its log; `store.flush()` writes it to the store's tables)."""
     for q in change.gone + change.leaving:
         store.remove(q)
     store.extend(change.come + change.joining)
-    store.flush()
-    del store
 
 
 def _line(quad: ox.Quad) -> bytes:

@@ -616,7 +616,7 @@ def test_a_patched_store_holds_what_a_fresh_load_holds(tmp_path):
     """store_change and patch_store: a graph rebuilt with a triple changed, a graph gone, a graph new, a triple stated in two
     graphs and one moving between graphs: the named graphs and the default graph (their union as a set)
     end up as if loaded from scratch."""
-    from dossierkg.store import create_store, patch_store, store_change
+    from dossierkg.store import copy_store, create_store, patch_store, store_change
 
     def nq(graph, *triples):
         return "".join(f"<http://x/{s}> <http://x/{p}> <http://x/{o}> <http://x/{graph}> .\n"
@@ -628,10 +628,12 @@ def test_a_patched_store_holds_what_a_fresh_load_holds(tmp_path):
     union = lambda data: data.replace(b" <http://x/a> .", b" .").replace(b" <http://x/b> .", b" .") \
         .replace(b" <http://x/c> .", b" .")
     create_store(tmp_path / "old", a_old + b_old, union(a_old + b_old))
-    change = store_change(tmp_path / "old", a_old + b_old, a_new + c_new)
+    copy = copy_store(tmp_path / "old", tmp_path / "patched")
+    change = store_change(copy, a_old + b_old, a_new + c_new)
     assert change.left == {b"<http://x/s> <http://x/p> <http://x/1> .\n", b"<http://x/t> <http://x/p> <http://x/only-b> .\n"}
     assert change.joined == {b"<http://x/s> <http://x/p> <http://x/2> .\n", b"<http://x/u> <http://x/p> <http://x/only-c> .\n"}
-    patch_store(tmp_path / "old", tmp_path / "patched", change)
+    patch_store(copy, change)
+    del copy
     create_store(tmp_path / "fresh", a_new + c_new, union(a_new + c_new))
     import pyoxigraph as ox
     patched, fresh = ox.Store.read_only(str(tmp_path / "patched")), ox.Store.read_only(str(tmp_path / "fresh"))
