@@ -25,7 +25,7 @@ from rdflib import URIRef
 from .curation import load_instruments
 from .export import clean_generations, current_generation, publish
 from .iris import Minter
-from .links import curated_triples, derived_triples, read_links, read_organisations
+from .links import Links, curated_triples, read_links, read_organisations
 from .namespace import DEFAULT_BASE, DKG, RDF
 from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
@@ -201,38 +201,37 @@ def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, st
 
 def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
                   earlier: Searched | None = None, searched: dict | None = None
-                  ) -> tuple[dict[URIRef, list | Reuse], dict[URIRef, bytes], list[str]]:
-    """The graphs across documents: links (curated and derived from printed identifiers), text reuse (reused
-    answers, reused and paraphrased sentences, as a `Reuse`; from the previous build's searches for reuse,
-    `earlier`, recorded in `searched`) and provenance: ({graph: its triples, or the Reuse}, {graph: what it
-    states, as bytes: its N-Quads, or the Reuse's key}, notes). The provenance graph holds the activity that
+                  ) -> tuple[dict[URIRef, list | Links | Reuse], dict[URIRef, bytes], list[str]]:
+    """The graphs across documents: links (curated and derived from printed identifiers, as `Links`), text
+    reuse (reused answers, reused and paraphrased sentences, as a `Reuse`; from the previous build's searches
+    for reuse, `earlier`, recorded in `searched`) and provenance: ({graph: its triples, or the Links or
+    Reuse}, {graph: what it states, as bytes: its N-Quads, or the Links' or Reuse's key}, notes). The provenance graph holds the activity that
     made the other two from the documents' graphs, `links.csv` and `instruments.json`; its IRI is made from
     what it used and what they state, so it changes only when one of them changes (`used`: the documents'
     files, for the activity's time)."""
     minter = ctx.minter
-    idents = [(URIRef(s), i) for u in units for s, i in u.identifiers]
     derivations: dict = {}
     for u in units:
         for s, ds in u.derivations.items():
-            derivations.setdefault(URIRef(s), set()).update(URIRef(d) for d in ds)
+            derivations.setdefault(s, set()).update(ds)
     lg, rg, pg = minter.graph("links"), minter.reuse_graph, minter.provenance_graph
     out: dict = {}
     notes: list[str] = []
-    link_triples = []
+    curated = []
     files = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime)
              for p in (links, curation) if p is not None and p.exists()]
     if links is not None and links.exists():
         known = {URIRef(k) for u in units for k in u.known}
-        link_triples, notes = curated_triples(minter, links, known, links.name)
-    link_triples += derived_triples(minter, idents, derivations)
-    if link_triples or (links is not None and links.exists()):
-        out[lg] = link_triples
+        curated, notes = curated_triples(minter, links, known, links.name)
+    linked = Links.of(curated, (i for u in units for i in u.identifiers), derivations)
+    if linked or (links is not None and links.exists()):
+        out[lg] = linked
     passages_of = {u.source: u.passages for u in units if u.passages is not None}
     reused = Reuse(answer_reuse(minter, ctx.docs, ctx.res, passages_of, earlier, searched),
                    passage_reuse(ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched))
     if reused:
         out[rg] = reused
-    stated = {g: t.key(ctx.texts) if isinstance(t, Reuse) else graph_nquads(t, g) for g, t in out.items()}
+    stated = {g: t.key(ctx.texts) if isinstance(t, (Links, Reuse)) else graph_nquads(t, g) for g, t in out.items()}
     graphs = sorted(URIRef(u.graph) for u in units)
     key = inputs_key([(name, sha) for name, sha, _ in files], [str(g) for g in graphs],
                      sorted((str(g), hashlib.sha256(b).hexdigest()) for g, b in stated.items()))
@@ -247,21 +246,21 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
                    salt: str, previous: dict[str, Unit], earlier: Searched | None = None,
                    searched: dict | None = None) -> tuple[list[tuple[Unit, Pieces | None]], list[str]]:
     """The graphs across documents serialised and validated: ([(unit, pieces)], notes). A graph's key is
-    what it states (its N-Quads; the reuse graph's Reuse.key) with the code and engine (`salt`); a graph the
+    what it states (its N-Quads; the links' and reuse graph's key) with the code and engine (`salt`); a graph the
     previous build made (`previous`) is not made or validated again: it keeps its unit, and its pieces are
     None (they are copied from that build)."""
     extra, stated, notes = global_graphs(ctx, units, used, links, curation, earlier, searched)
     made = []
     for g, triples in sorted(extra.items()):
         said = stated.get(g) or graph_nquads(triples, g)  # (the provenance graph's N-Quads)
-        key = ("reuse " if isinstance(triples, Reuse) else "graph ") + \
-            hashlib.sha256(salt.encode() + b"\n" + said).hexdigest()
+        kind = "reuse" if isinstance(triples, Reuse) else "links" if isinstance(triples, Links) else "graph"
+        key = f"{kind} " + hashlib.sha256(salt.encode() + b"\n" + said).hexdigest()
         if key in previous:
             made.append((previous[key], None))
             continue
-        if isinstance(triples, Reuse):  # its triples are made only when the previous build did not have them
+        if kind != "graph":  # its triples are made only when the previous build did not have them
             triples = triples.triples(ctx.minter, ctx.texts)
-        nq = said if not isinstance(extra[g], Reuse) else graph_nquads(triples, g)
+        nq = said if kind == "graph" else graph_nquads(triples, g)
         if ctx.engine:
             from .validate import validate_quads
             results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
@@ -300,7 +299,7 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
     extra, _, notes = global_graphs(ctx, units, _used(sources, docs), links, curation)
     names = _names_across(minter, links.name if links is not None else "links")
     for g, triples in extra.items():
-        if isinstance(triples, Reuse):
+        if isinstance(triples, (Links, Reuse)):
             triples = triples.triples(minter, ctx.texts)
         quads += [(s, p, o, g) for s, p, o in triples]
         graphs[names[str(g)]] = g

@@ -105,21 +105,53 @@ def curated_triples(minter: Minter, path: Path, known: set[URIRef], source_name:
     return out, skipped
 
 
+def _derived_target(ident: str) -> URIRef | None:
+    """The page or record a printed identifier links to, if it is one of those linked."""
+    if OFFICIAL.match(ident):
+        return URIRef(f"https://zoek.officielebekendmakingen.nl/{ident}.html")
+    if re.fullmatch(r"\d{4}Z\d{5}", ident):
+        return URIRef(ODATA_ZAAK.format(ident))
+    return None
+
+
 def derived_triples(minter: Minter, idents: list[tuple], derivations: dict) -> list[tuple]:
     """officielebekendmakingen pages and Tweede Kamer case records for identifiers printed in the dossier:
     `idents` are (resource, identifier) pairs, `derivations` what each of those resources derives from."""
     out = []
     for resource, ident in sorted(set(idents)):
-        if OFFICIAL.match(ident):
-            target = URIRef(f"https://zoek.officielebekendmakingen.nl/{ident}.html")
-        elif re.fullmatch(r"\d{4}Z\d{5}", ident):
-            target = URIRef(ODATA_ZAAK.format(ident))
-        else:
+        target = _derived_target(ident)
+        if target is None:
             continue
-        st, triples = _statement(minter, resource, RDFS.seeAlso, target, None)
+        st, triples = _statement(minter, URIRef(resource), RDFS.seeAlso, target, None)
         out += triples
-        out += [(st, PROV.wasDerivedFrom, d) for d in sorted(derivations.get(resource, ()))]
+        out += [(st, PROV.wasDerivedFrom, URIRef(d)) for d in sorted(derivations.get(resource, ()))]
     return out
+
+
+@dataclass
+class Links:
+    """What the links graph states, before its triples are made: the curated links' triples, and the printed
+    identifiers that derived links are made for, as strings: (resource, identifier) pairs, sorted and
+    distinct, and what each of those resources derives from. The derived triples follow from these alone
+    (`triples`), so `key` tells whether the graph changed without making them."""
+
+    curated: list
+    idents: list
+    derivations: dict
+
+    @classmethod
+    def of(cls, curated: list, idents, derivations: dict) -> "Links":
+        linked = sorted({(r, i) for r, i in idents if _derived_target(i) is not None})
+        return cls(curated, linked, {r: sorted(derivations.get(r, ())) for r in sorted({r for r, _ in linked})})
+
+    def __bool__(self) -> bool:
+        return bool(self.curated or self.idents)
+
+    def key(self, texts: dict[str, str] | None = None) -> bytes:
+        return repr((self.curated, self.idents, self.derivations)).encode()
+
+    def triples(self, minter: Minter, texts: dict[str, str] | None = None) -> list[tuple]:
+        return self.curated + derived_triples(minter, self.idents, self.derivations)
 
 
 @dataclass(frozen=True)
@@ -195,5 +227,5 @@ def missing_links(store) -> list[dict]:
     return [{k: str(row[k].value) for k in ("kind", "entity", "label")} for row in store.query(query)]
 
 
-__all__ = ["LinkError", "curated_triples", "derived_triples", "organisation_triples", "read_organisations",
+__all__ = ["LinkError", "Links", "curated_triples", "derived_triples", "organisation_triples", "read_organisations",
            "missing_links"]

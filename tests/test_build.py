@@ -462,10 +462,12 @@ def test_an_incremental_build_searches_for_reuse_again_only_where_documents_chan
 def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patched_again(tmp_path, monkeypatch):
     """After one source changed (not in a reused passage), the links and text reuse graphs are the same: they
     keep the previous build's results (they are what validating them gives), their pieces are copied, and the
-    store patch leaves them alone; the reuse graph's triples are not even made (its key says it is the same).
-    So is the provenance graph, whose activity is named by what it used and what the others state."""
+    store patch leaves them alone; the links' and the reuse graph's triples are not even made (their keys say
+    they are the same). So is the provenance graph, whose activity is named by what it used and what the
+    others state."""
     import dossierkg.build as build_module
     import dossierkg.validate as validate_module
+    from dossierkg.links import Links
     from dossierkg.passages import Reuse
     from dossierkg.build import build
 
@@ -483,13 +485,15 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
     monkeypatch.setattr(build_module, "store_change",
                         lambda old, removed, added: patched.append((removed, added)) or real_change(old, removed, added))
     monkeypatch.setattr(build_module, "store_counts", None)
-    real_triples = Reuse.triples
+    real_triples, real_links = Reuse.triples, Links.triples
     monkeypatch.setattr(Reuse, "triples", None)
+    monkeypatch.setattr(Links, "triples", None)
     path = dossier / "002_c13e7b55d78e5ffc.txt"
     path.write_text(path.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
     second = build(dossier, tmp_path / "out")
     monkeypatch.setattr(build_module, "store_counts", real_counts)
     monkeypatch.setattr(Reuse, "triples", real_triples)
+    monkeypatch.setattr(Links, "triples", real_links)
     assert second.reused == 4 and len(patched) == 1
     changed = URIRef(ID + "graaf/002_c13e7b55d78e5ffc")
     assert validated == [{changed}]

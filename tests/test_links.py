@@ -143,3 +143,37 @@ def test_organisations_are_found_in_one_pass_as_each_pattern_finds_them(text, fo
 
 
 DKG_MENTION_OF = URIRef("https://w3id.org/dossier-kg/def#mentionOf")
+
+
+def test_the_links_key_changes_exactly_when_the_derived_links_do():
+    """Links.key stands for the links graph in an incremental build (an unchanged key: the graph is copied, not
+    made): over changes to the printed identifiers and derivations, equal keys give equal triples and
+    different keys different triples."""
+    from dossierkg.iris import Minter
+    from dossierkg.links import Links
+
+    minter = Minter(ID)
+    a, b = ID + "document/a", ID + "document/b"
+    idents = [(a, "kst-36200-V-7"), (b, "2022Z18000"), (b, "not an identifier")]
+    derivations = {a: {ID + "span/1"}, b: {ID + "span/2", ID + "span/3"}}
+    variants = {
+        "as is": (idents, derivations),
+        "in another order, one twice": (idents[::-1] + idents[:1], derivations),
+        "an identifier that is not linked": (idents + [(a, "foo")], derivations),
+        "what an unlinked resource derives from": (idents, {**derivations, ID + "c": {ID + "span/9"}}),
+        "an identifier more": (idents + [(a, "ah-tk-20222023-1663")], derivations),
+        "an identifier less": (idents[1:], derivations),
+        "a derivation more": (idents, {**derivations, a: {ID + "span/1", ID + "span/4"}}),
+        "a derivation other": (idents, {**derivations, b: {ID + "span/2", ID + "span/5"}}),
+    }
+    made = {name: Links.of([], i, d) for name, (i, d) in variants.items()}
+    keys = {name: links.key() for name, links in made.items()}
+    triples = {name: sorted(links.triples(minter)) for name, links in made.items()}
+    for one in variants:
+        for other in variants:
+            assert (keys[one] == keys[other]) == (triples[one] == triples[other]), (one, other)
+    assert len(set(keys.values())) == 5  # the first four state the same
+    seen = {(s, o) for s, p, o in triples["as is"] if p == RDFS.seeAlso}
+    assert seen == {(URIRef(a), URIRef("https://zoek.officielebekendmakingen.nl/kst-36200-V-7.html")),
+                    (URIRef(b), URIRef("https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak?$filter="
+                                       "Nummer%20eq%20'2022Z18000'"))}
