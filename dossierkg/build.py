@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -420,11 +420,12 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
     clock.mark("resolve")
 
     def fill(gen: Path, previous: Path | None) -> list[str]:
-        _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation, progress,
-                          clock)
-        (gen / STAMP).write_bytes(pickle.dumps((stamp, built.counts, built.report, built.notes, built.graphs),
-                                               protocol=pickle.HIGHEST_PROTOCOL))
-        (gen / PARSED).write_bytes(pickle.dumps((memo.salt, parses), protocol=pickle.HIGHEST_PROTOCOL))
+        with ThreadPoolExecutor(1, thread_name_prefix="parsed") as meanwhile:
+            parsed = meanwhile.submit(_write_pickle, gen / PARSED, (memo.salt, parses))
+            _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation,
+                              progress, clock)
+            _write_pickle(gen / STAMP, (stamp, built.counts, built.report, built.notes, built.graphs))
+            parsed.result()
         return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, PARSED, turtle.CHUNKS]
 
     publish(out, {}, {}, fill)
@@ -493,6 +494,10 @@ def _read_stamp(generation: Path) -> tuple | None:
     return kept if isinstance(kept, tuple) and len(kept) == 5 else None
 
 
+def _write_pickle(path: Path, thing) -> None:
+    path.write_bytes(pickle.dumps(thing, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def _unpickled(path: Path):
     """What a pickle file of the build holds (the collector paused: many objects, no cycles); None when it
     cannot be read."""
@@ -507,14 +512,13 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
                       used: list, links: Path, curation: Path, progress: Progress | None, clock: "_Clock") -> None:
     """The files, index and store of a new generation, reusing what the previous one has for unchanged keys."""
     minter = ctx.minter
-    old_units, old_pickles = _read_units(previous)
     old_index = Index.read(previous)
     built.distrusted = old_index.misfit(previous) if previous is not None and old_index.entries else None
     if built.distrusted:
-        old_index, old_units = Index(), {}
-    gc.freeze()  # the previous build's units (build: collector.frozen)
+        old_index = Index()
+    old_pickles = _unit_pickles(previous, old_index)
     order = sorted(range(len(ctx.docs)), key=lambda i: str(minter.graph(ctx.docs[i].source)))
-    reusable = {keys[i] for i in order if keys[i] in old_units and keys[i] in old_index.entries}
+    reusable = {keys[i] for i in order if keys[i] in old_pickles}
     work = [(i, keys[i]) for i in order if keys[i] not in reusable]
     patch = (previous is not None and (previous / STORE_DIR).is_dir()
              and len(work) <= PATCH_AT_MOST * max(1, len(order)))
@@ -524,14 +528,15 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
             Writer(gen, previous, old_index, loading=loading, union=not patch) as writer:  # (all meanwhile)
         # the copy of the previous store, to be patched, made meanwhile (Oxigraph lets go of the GIL)
         copied = thread.submit(copy_store, previous / STORE_DIR, gen / STORE_DIR) if patch else None
-        units: list[Unit] = []
+        units: list = []  # a Unit, or the key of one copied
         added: list[bytes] = []
         made = run_units(ctx, work, gen / PARTS)
         for n, i in enumerate(order, 1):
             if keys[i] in reusable:
                 writer.copy(keys[i])
-                units.append(old_units[keys[i]])
+                units.append(keys[i])  # its unit: below, while the thread copies
             else:
+                writer.send()  # the copies so far go on meanwhile
                 unit, placed = next(made)
                 writer.place(unit.key, placed)
                 units.append(unit)
@@ -542,6 +547,9 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         made.close()  # the workers end now, not when the generator is collected: they hold memory
         writer.hand_on()  # the store loads the documents' graphs while the graphs across documents are made
         writer.sync_so_far()
+        old_units = _unpickled_units(old_pickles)  # while the thread copies
+        old_pickles = {k: old_pickles[k] for k in old_units}
+        units = _units_kept(units, old_units, ctx, order, keys, gen)
         built.reused = len(reusable)
         clock.mark("units")
         results = [r for u in units for r in u.results]
@@ -562,7 +570,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         removed = [writer.old_nquads(k) for k in writer.old.entries if k not in writer.index.entries] if patch else []
         writer.close()
         (gen / UNITS).write_bytes(_units_pickle(units + [u for u, _ in across], old_pickles))
-        (gen / SEARCHED).write_bytes(pickle.dumps((salt, searched), protocol=pickle.HIGHEST_PROTOCOL))
+        _write_pickle(gen / SEARCHED, (salt, searched))
         if ctx.engine:
             from .validate import Report
             built.report = Report(not any(r.severity not in ("Warning", "Info") for r in results), results)
@@ -634,19 +642,40 @@ def _turtle_from_pieces(gen: Path) -> None:
     ordered.unlink()
 
 
-def _read_units(generation: Path | None) -> tuple[dict[str, Unit], dict[str, bytes]]:
-    """The units of a generation whose pieces are indexed in it, and the pickle of each (a unit the next
-    generation keeps is not pickled again: 10,000 documents' units took 2.6 s to pickle whole)."""
+def _unit_pickles(generation: Path | None, index: Index) -> dict[str, bytes]:
+    """The pickle of each unit of a generation whose pieces are indexed in it (a unit the next generation
+    keeps is not pickled again: 10,000 documents' units took 2.6 s to pickle whole)."""
     pickles = _unpickled(generation / UNITS) if generation is not None else None
     if not isinstance(pickles, dict):
-        return {}, {}
-    indexed = Index.read(generation).entries
-    pickles = {k: p for k, p in pickles.items() if k in indexed and isinstance(p, bytes)}
-    try:
-        with collector.paused():
-            return {k: pickle.loads(p) for k, p in pickles.items()}, pickles
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return {}, {}
+        return {}
+    return {k: p for k, p in pickles.items() if k in index.entries and isinstance(p, bytes)}
+
+
+def _unpickled_units(pickles: dict[str, bytes]) -> dict[str, Unit]:
+    """The units of `pickles` (by key) but those that cannot be read."""
+    out = {}
+    with collector.paused():
+        for key, data in pickles.items():
+            try:
+                unit = pickle.loads(data)
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                continue
+            if isinstance(unit, Unit):
+                out[key] = unit
+    gc.freeze()  # (build: collector.frozen)
+    return out
+
+
+def _units_kept(units: list, old: dict[str, Unit], ctx: Context, order: list[int], keys: list[str],
+                gen: Path) -> list[Unit]:
+    """`units` with the key of each unit whose pieces were copied replaced by its unit of the previous build;
+    one whose pickle could not be read is made again (its pieces, made from the same inputs, stay copied)."""
+    copied = {u for u in units if isinstance(u, str)}
+    damaged = [(i, keys[i]) for i in order if keys[i] in copied and keys[i] not in old]
+    if damaged:
+        with closing(run_units(ctx, damaged, gen / PARTS)) as made:
+            old = {**old, **{unit.key: unit for unit, _ in made}}
+    return [old[u] if isinstance(u, str) else u for u in units]
 
 
 def _units_pickle(units: list[Unit], pickles: dict[str, bytes]) -> bytes:

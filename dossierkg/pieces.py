@@ -342,6 +342,10 @@ class Writer:
             if run is not None:
                 self._submit(copy_range, run[0], self.files[name], run[1], run[2])
 
+    def send(self) -> None:
+        """Hand the copies gathered so far to the thread (before the build waits for something else)."""
+        self._flush()
+
     def _submit(self, fn, *args) -> None:
         self.handed_on.append(self.thread.submit(fn, *args))
 

@@ -407,6 +407,38 @@ def test_a_previous_build_whose_files_do_not_hold_its_pieces_is_not_copied_from(
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
 
 
+@pytest.mark.parametrize("damage", [b"not a pickle", pickle.dumps("a pickle, not a unit")])
+def test_a_previous_unit_that_cannot_be_read_is_made_again(tmp_path, damage):
+    """The previous build keeps each graph's unit (what the build needs of it across documents) as a pickle of
+    its own. One that cannot be read, of a graph that did not change, is made again (its pieces are still
+    copied): the build says what a build from scratch says, writes what it writes, and keeps a sound unit."""
+    from dossierkg.build import UNITS, _unit_pickles, _unpickled_units
+    from dossierkg.pieces import Index
+
+    dossier = tmp_path / "dossier"
+    shutil.copytree(DOSSIER, dossier)
+    run = lambda out: CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)],
+                                         env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert run(tmp_path / "inc").exit_code == 0
+    generation = (tmp_path / "inc" / ".current").resolve()
+    pickles = pickle.loads((generation / UNITS).read_bytes())
+    note = next(k for k, p in pickles.items() if b"003_" in p)  # a unit of a document that stays as it is
+    (generation / UNITS).write_bytes(pickle.dumps({**pickles, note: damage}))
+    path = dossier / "002_c13e7b55d78e5ffc.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
+    inc = run(tmp_path / "inc")
+    full = run(tmp_path / "full")
+    assert inc.exit_code == full.exit_code == 0
+    assert "incremental: 4 of 5 document graphs unchanged, copied from the previous build" in inc.output
+    assert [line for line in inc.output.replace("/inc/", "/full/").splitlines()
+            if not line.startswith("incremental")] == full.output.splitlines()
+    for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
+        assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    kept = _unit_pickles(tmp_path / "inc" / ".current", Index.read(tmp_path / "inc" / ".current"))
+    assert _unpickled_units(kept) == _unpickled_units(
+        _unit_pickles(tmp_path / "full" / ".current", Index.read(tmp_path / "full" / ".current")))
+
+
 def test_an_incremental_build_searches_for_reuse_again_only_where_documents_changed(tmp_path, monkeypatch):
     """After one source that reuses text changed and another was taken out, the searches for reuse start from
     what the previous build found and look again only at the changed documents' sets, and paraphrases are
@@ -416,7 +448,8 @@ def test_an_incremental_build_searches_for_reuse_again_only_where_documents_chan
     import pickle
 
     from dossierkg import passages, reuse
-    from dossierkg.build import SEARCHED, _read_units, build
+    from dossierkg.build import SEARCHED, _unit_pickles, _unpickled_units, build
+    from dossierkg.pieces import Index
 
     sys.path.insert(0, str(ROOT / "bench"))
     import synthetic
@@ -447,7 +480,9 @@ def test_an_incremental_build_searches_for_reuse_again_only_where_documents_chan
     for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
     assert b"TextReuse" in (tmp_path / "full" / "dossier.nq").read_bytes()
-    (inc, inc_pickles), (full, full_pickles) = (_read_units(tmp_path / d / ".current") for d in ("inc", "full"))
+    inc_pickles, full_pickles = (_unit_pickles(tmp_path / d / ".current", Index.read(tmp_path / d / ".current"))
+                                 for d in ("inc", "full"))
+    inc, full = _unpickled_units(inc_pickles), _unpickled_units(full_pickles)
     assert len(inc) > 50 and inc == full and inc_pickles.keys() == full_pickles.keys()
     cited = {c for _, (cites, _) in found["paraphrases"].items() for _, c in cites}
     edited = corpus / sorted(citing - cited - {changed.name})[0]  # a citing document no other cites
