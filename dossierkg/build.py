@@ -409,7 +409,9 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
     stamp = inputs_stamp(salt, _used(sources, docs), links, curation)
     if _keep_unchanged(out, stamp, built):  # before resolution and the shapes: a build of nothing new is quick
         return built
-    quoted = _searches(current_generation(out), salt).get("quotations")  # what the previous build's search found
+    current = current_generation(out)
+    searches = _searches(current, salt)  # what the previous build's searches found
+    quoted = searches.get("quotations")
     ctx = prepare(sources, docs, minter, curation, links, quoted if isinstance(quoted, Quoted) else None)
     if validate:
         ctx.shapes, ctx.engine = _prepared_shapes(memo, engine), engine
@@ -423,7 +425,7 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
         with ThreadPoolExecutor(1, thread_name_prefix="parsed") as meanwhile:
             parsed = meanwhile.submit(_write_pickle, gen / PARSED, (memo.salt, parses))
             _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation,
-                              progress, clock)
+                              searches if previous == current else _searches(previous, salt), progress, clock)
             _write_pickle(gen / STAMP, (stamp, built.counts, built.report, built.notes, built.graphs))
             parsed.result()
         return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, PARSED, turtle.CHUNKS]
@@ -509,8 +511,10 @@ def _unpickled(path: Path):
 
 
 def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list[str], salt: str, built: Built,
-                      used: list, links: Path, curation: Path, progress: Progress | None, clock: "_Clock") -> None:
-    """The files, index and store of a new generation, reusing what the previous one has for unchanged keys."""
+                      used: list, links: Path, curation: Path, searches: dict, progress: Progress | None,
+                      clock: "_Clock") -> None:
+    """The files, index and store of a new generation, reusing what the previous one has for unchanged keys
+    (`searches`: what its searches found)."""
     minter = ctx.minter
     old_index = Index.read(previous)
     built.distrusted = old_index.misfit(previous) if previous is not None and old_index.entries else None
@@ -556,7 +560,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         searched: dict = {"quotations": ctx.res.quoted}
         gc.freeze()  # the units too (build: collector.frozen)
         across, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units,
-                                             _read_searched(previous, salt, old_units), searched)
+                                             _earlier(searches, old_units), searched)
         names = _names_across(minter, links.name)
         for unit, pieces in across:
             if pieces is None:
@@ -703,10 +707,9 @@ def _searches(generation: Path | None, salt: str) -> dict:
     return kept[1]
 
 
-def _read_searched(generation: Path | None, salt: str, units: dict[str, Unit]) -> Searched | None:
-    """The searches for reuse of a generation built by the same code (`salt`), with its documents' passages
+def _earlier(found: dict, units: dict[str, Unit]) -> Searched | None:
+    """The searches for reuse of a generation (`found`: its `_searches`), with its documents' passages
     (`units`: its units); None if there are none."""
-    found = _searches(generation, salt)
     return Searched(found, {u.source: u.passages for u in units.values() if u.passages is not None}) \
         if found else None
 
