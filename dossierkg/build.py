@@ -205,10 +205,10 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
     """The graphs across documents: links (curated and derived from printed identifiers, as `Links`), text
     reuse (reused answers, reused and paraphrased sentences, as a `Reuse`; from the previous build's searches
     for reuse, `earlier`, recorded in `searched`) and provenance: ({graph: its triples, or the Links or
-    Reuse}, {graph: what it states, as bytes: its N-Quads, or the Links' or Reuse's key}, notes). The provenance graph holds the activity that
-    made the other two from the documents' graphs, `links.csv` and `instruments.json`; its IRI is made from
-    what it used and what they state, so it changes only when one of them changes (`used`: the documents'
-    files, for the activity's time)."""
+    Reuse}, {graph: what it states, as bytes: its N-Quads, or the Links' or Reuse's key}, notes). The
+    provenance graph holds the activity that made the other two from the documents' graphs, `links.csv` and
+    `instruments.json`; its IRI is made from what it used and what they state, so it changes only when one
+    of them changes (`used`: the documents' files, for the activity's time)."""
     minter = ctx.minter
     derivations: dict = {}
     for u in units:
@@ -231,7 +231,8 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
                    passage_reuse(ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched))
     if reused:
         out[rg] = reused
-    stated = {g: t.key(ctx.texts) if isinstance(t, (Links, Reuse)) else graph_nquads(t, g) for g, t in out.items()}
+    stated = {g: t.key(ctx.texts) if isinstance(t, (Links, Reuse)) else graph_nquads(t, g)
+              for g, t in out.items()}
     graphs = sorted(URIRef(u.graph) for u in units)
     key = inputs_key([(name, sha) for name, sha, _ in files], [str(g) for g in graphs],
                      sorted((str(g), hashlib.sha256(b).hexdigest()) for g, b in stated.items()))
@@ -246,9 +247,9 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
                    salt: str, previous: dict[str, Unit], earlier: Searched | None = None,
                    searched: dict | None = None) -> tuple[list[tuple[Unit, Pieces | None]], list[str]]:
     """The graphs across documents serialised and validated: ([(unit, pieces)], notes). A graph's key is
-    what it states (its N-Quads; the links' and reuse graph's key) with the code and engine (`salt`); a graph the
-    previous build made (`previous`) is not made or validated again: it keeps its unit, and its pieces are
-    None (they are copied from that build)."""
+    what it states (its N-Quads; the links' and the reuse graph's key) with the code and engine (`salt`); a
+    graph the previous build made (`previous`) is not made or validated again: it keeps its unit, and its
+    pieces are None (they are copied from that build)."""
     extra, stated, notes = global_graphs(ctx, units, used, links, curation, earlier, searched)
     made = []
     for g, triples in sorted(extra.items()):

@@ -29,6 +29,7 @@ from .provenance import span_triples
 RELATIONS = {"owl:sameAs": OWL.sameAs, "skos:exactMatch": SKOS.exactMatch, "skos:closeMatch": SKOS.closeMatch,
              "rdfs:seeAlso": RDFS.seeAlso}
 OFFICIAL = re.compile(r"^(?:kv-tk-\d{4}Z\d{5}|ah-tk-\d{8}-\d+|kst-[\w-]+-\d+)$")
+ZAAK = re.compile(r"\d{4}Z\d{5}")  # a case number: its Tweede Kamer open-data record
 ODATA_ZAAK = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak?$filter=Nummer%20eq%20'{}'"
 
 
@@ -105,13 +106,9 @@ def curated_triples(minter: Minter, path: Path, known: set[URIRef], source_name:
     return out, skipped
 
 
-def _derived_target(ident: str) -> URIRef | None:
-    """The page or record a printed identifier links to, if it is one of those linked."""
-    if OFFICIAL.match(ident):
-        return URIRef(f"https://zoek.officielebekendmakingen.nl/{ident}.html")
-    if re.fullmatch(r"\d{4}Z\d{5}", ident):
-        return URIRef(ODATA_ZAAK.format(ident))
-    return None
+def _linked(ident: str) -> bool:
+    """Whether a printed identifier gets a derived link: a document's, or a case (zaak) number."""
+    return bool(OFFICIAL.match(ident) or ZAAK.fullmatch(ident))
 
 
 def derived_triples(minter: Minter, idents: list[tuple], derivations: dict) -> list[tuple]:
@@ -119,9 +116,10 @@ def derived_triples(minter: Minter, idents: list[tuple], derivations: dict) -> l
     `idents` are (resource, identifier) pairs, `derivations` what each of those resources derives from."""
     out = []
     for resource, ident in sorted(set(idents)):
-        target = _derived_target(ident)
-        if target is None:
+        if not _linked(ident):
             continue
+        target = URIRef(f"https://zoek.officielebekendmakingen.nl/{ident}.html" if OFFICIAL.match(ident)
+                        else ODATA_ZAAK.format(ident))
         st, triples = _statement(minter, URIRef(resource), RDFS.seeAlso, target, None)
         out += triples
         out += [(st, PROV.wasDerivedFrom, URIRef(d)) for d in sorted(derivations.get(resource, ()))]
@@ -141,7 +139,7 @@ class Links:
 
     @classmethod
     def of(cls, curated: list, idents, derivations: dict) -> "Links":
-        linked = sorted({(r, i) for r, i in idents if _derived_target(i) is not None})
+        linked = sorted({(r, i) for r, i in idents if _linked(i)})
         return cls(curated, linked, {r: sorted(derivations.get(r, ())) for r in sorted({r for r, _ in linked})})
 
     def __bool__(self) -> bool:
@@ -227,5 +225,5 @@ def missing_links(store) -> list[dict]:
     return [{k: str(row[k].value) for k in ("kind", "entity", "label")} for row in store.query(query)]
 
 
-__all__ = ["LinkError", "Links", "curated_triples", "derived_triples", "organisation_triples", "read_organisations",
-           "missing_links"]
+__all__ = ["LinkError", "Links", "curated_triples", "derived_triples", "organisation_triples",
+           "read_organisations", "missing_links"]
