@@ -382,14 +382,19 @@ def test_incremental_build_equals_a_full_build(tmp_path):
     assert set(inc) == set(full) and len(inc) == len(full)
 
 
+def _dossier_and_kg_build(tmp_path: Path):
+    """A copy of the dossier, and `kg build` of it into a folder (SOURCE_DATE_EPOCH set)."""
+    dossier = tmp_path / "dossier"
+    shutil.copytree(DOSSIER, dossier)
+    return dossier, lambda out: CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)],
+                                                   env={"SOURCE_DATE_EPOCH": "1700000000"})
+
+
 @pytest.mark.parametrize("damage", ["truncate", "remove"])
 def test_a_previous_build_whose_files_do_not_hold_its_pieces_is_not_copied_from(tmp_path, damage):
     """A previous build's file shorter than its index says (or gone) is not copied from: the build says so,
     makes every graph again, and writes what a build from scratch writes."""
-    dossier = tmp_path / "dossier"
-    shutil.copytree(DOSSIER, dossier)
-    run = lambda out: CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)],
-                                         env={"SOURCE_DATE_EPOCH": "1700000000"})
+    dossier, run = _dossier_and_kg_build(tmp_path)
     assert run(tmp_path / "inc").exit_code == 0
     trig = (tmp_path / "inc" / "dossier.trig").resolve()
     if damage == "truncate":
@@ -415,10 +420,7 @@ def test_a_previous_unit_that_cannot_be_read_is_made_again(tmp_path, damage):
     from dossierkg.build import UNITS, _unit_pickles, _unpickled_units
     from dossierkg.pieces import Index
 
-    dossier = tmp_path / "dossier"
-    shutil.copytree(DOSSIER, dossier)
-    run = lambda out: CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out)],
-                                         env={"SOURCE_DATE_EPOCH": "1700000000"})
+    dossier, run = _dossier_and_kg_build(tmp_path)
     assert run(tmp_path / "inc").exit_code == 0
     generation = (tmp_path / "inc" / ".current").resolve()
     pickles = pickle.loads((generation / UNITS).read_bytes())
