@@ -14,8 +14,6 @@ import click
 
 from dossierkg import __version__
 from dossierkg.paths import BUILD, DOSSIER
-from dossierkg.parse import parse_file
-from dossierkg.summary import build_summary, document_summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 
@@ -32,6 +30,9 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 def parse_cmd(files: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """Read source documents into records (kind, dates, people, questions, answers, footnotes, references)."""
+    from dossierkg.parse import parse_file
+    from dossierkg.summary import document_summary
+
     docs = [parse_file(f) for f in files]
     if as_json:
         click.echo(json.dumps({"documents": [d.to_json() for d in docs]}, ensure_ascii=False, indent=2))
@@ -64,6 +65,7 @@ def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool, eng
     from dossierkg.curation import CurationError
     from dossierkg.links import LinkError
     from dossierkg.progress import progress_bar
+    from dossierkg.summary import build_summary
 
     try:
         with progress_bar() as progress:
