@@ -45,6 +45,8 @@ UNITS = ".units.pickle"  # in a generation: the pickled Unit of every key in its
 SEARCHED = ".reuse.pickle"  # in a generation: (salt, what its searches for reuse and quotations found)
 STAMP = ".inputs.pickle"  # in a generation: the stamp of the inputs it was built from, and its summary
 PARSED = ".parsed.pickle"  # in a generation: (code, its sources' parses: the pickle of (Document, text) by key)
+# what unpickling bytes that are damaged, or were pickled by other code, raises
+UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 PARTS = ".parts"  # in a generation being written: the pieces the workers left, until copied
 Progress = Callable[[str, int, int], None]
 
@@ -141,7 +143,7 @@ def parse_all(sources: list[Source], kept: dict[str, bytes] | None = None, progr
         for src, key in zip(sources, keys):
             try:
                 doc, src.decoded = pickle.loads(parses[key])
-            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            except UNREADABLE:
                 parses[key] = _parse_one(src)  # a damaged entry of the previous build: parsed again
                 doc, src.decoded = pickle.loads(parses[key])
             docs.append(doc)
@@ -322,7 +324,7 @@ class Memo:
         path = self._path(kind, *key)
         try:
             return pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except (OSError, *UNREADABLE):
             return None
 
     def put(self, kind: str, value, *key) -> None:
@@ -507,7 +509,7 @@ def _unpickled(path: Path):
     try:
         with collector.paused():
             return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except (OSError, *UNREADABLE):
         return None
 
 
@@ -663,7 +665,7 @@ def _unpickled_units(pickles: dict[str, bytes]) -> dict[str, Unit]:
         for key, data in pickles.items():
             try:
                 unit = pickle.loads(data)
-            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            except UNREADABLE:
                 continue
             if isinstance(unit, Unit):
                 out[key] = unit

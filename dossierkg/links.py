@@ -113,11 +113,10 @@ def _linked(ident: str) -> bool:
 
 def derived_triples(minter: Minter, idents: list[tuple], derivations: dict) -> list[tuple]:
     """officielebekendmakingen pages and Tweede Kamer case records for identifiers printed in the dossier:
-    `idents` are (resource, identifier) pairs, `derivations` what each of those resources derives from."""
+    `idents` are (resource, identifier) pairs whose identifier is linked (`Links.of`), sorted and distinct;
+    `derivations` what each of those resources derives from."""
     out = []
-    for resource, ident in sorted(set(idents)):
-        if not _linked(ident):
-            continue
+    for resource, ident in idents:
         target = URIRef(f"https://zoek.officielebekendmakingen.nl/{ident}.html" if OFFICIAL.match(ident)
                         else ODATA_ZAAK.format(ident))
         st, triples = _statement(minter, URIRef(resource), RDFS.seeAlso, target, None)
