@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .export import PREFIXES
-from .pieces import write_all, copy_range, trig_head
+from .pieces import copy_range, trig_head, write_all
 
 CHUNKS = ".ttl.json"  # in a generation: [first subject, offset, length] of each chunk of dossier.ttl
 MASK = 15  # a chunk starts at about one subject in 16 (after a small change, ~15 chunks are made again)
@@ -81,7 +81,9 @@ def _write(target: Path, parts: list, old=None, sync=None) -> None:
     chunks = []
     out = open(target, "wb", buffering=0)
     try:
-        at = out.write(trig_head())
+        head = trig_head()
+        write_all(out, head)  # (unbuffered: a write may take less than it is given)
+        at = len(head)
         run = None  # [offset, length] in the previous file of the chunks to copy next
         for copied, made, subject in parts:
             if copied is not None:
