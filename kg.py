@@ -59,7 +59,10 @@ def parse_cmd(files: tuple[str, ...], as_json: bool, strict: bool) -> None:
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="SHACL validation: the shapes compiled to SPARQL (fast), or pySHACL itself (same results).")
-def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool, engine: str) -> None:
+@click.option("--timings", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write where the time went to this JSON file: seconds per stage, CPU seconds per part.")
+def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool, engine: str,
+              timings: Path | None) -> None:
     """Parse, resolve, map and validate the dossier; write dossier.trig/.ttl/.nq/.jsonld and load the store."""
     from dossierkg.build import build
     from dossierkg.curation import CurationError
@@ -76,6 +79,14 @@ def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool, eng
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(build_summary(built))
+    if timings is not None:
+        from dossierkg.export import write_atomically
+
+        try:
+            write_atomically({timings: built.timings.json()})
+        except OSError as exc:
+            click.echo(f"kg build: {timings}: cannot write the timings: {exc.strerror}", err=True)
+            sys.exit(EXIT_USAGE)
     if built.failed:
         sys.exit(EXIT_INPUT)
     if built.report is not None and not built.report.conforms:

@@ -1,5 +1,6 @@
-"""Benchmark of `kg build`: the dossier end to end as a whole process, and the time of each stage (parse,
-map, validate, write, store) with peak memory on a synthetic corpus of N documents.
+"""Benchmark of `kg build`: the dossier end to end as a whole process, and where the time of a build of a
+synthetic corpus of N documents goes, in this process (its timings: seconds per stage, CPU seconds per part),
+with peak memory.
 
     python bench/build_stages.py [--docs 1000] [--json OUT]
 """
@@ -32,26 +33,23 @@ def dossier_end_to_end(runs: int = 3) -> list[float]:
 
 
 def stages(n: int) -> dict:
-    """kg build of n synthetic documents in this process, with the time of each stage the build reports:
-    parse, resolve (across documents, and the curation), units (map, serialise and validate each document,
-    on every core, and append its pieces to the files), global (links and provenance graphs), store (sort the
-    union and bulk-load), turtle (the union as Turtle and the counts)."""
+    """kg build of n synthetic documents in this process, with its timings (dossierkg.timings)."""
     from synthetic import make_corpus
 
     from dossierkg.build import build
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = make_corpus(n, Path(tmp) / "corpus")
-        t0 = time.perf_counter()
         built = build(corpus[0].parent, Path(tmp) / "out")
-        total = time.perf_counter() - t0
         quads = sum(1 for _ in open(Path(tmp) / "out" / "dossier.nq", "rb"))
     return {"docs": n, "triples": built.triple_count(), "quads": quads, "conforms": built.report.conforms,
-            "seconds": built.seconds, "total_seconds": round(total, 3),
+            "timings": built.timings.as_dict(),
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
 def main() -> None:
+    from run import stage_table
+
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--json", type=Path)
@@ -62,10 +60,8 @@ def main() -> None:
     result = stages(args.docs)
     print(f"{result['docs']} documents -> {result['triples']} triples ({result['quads']} quads), "
           f"conforms: {result['conforms']}")
-    print(f"{'stage':10} {'seconds':>9}")
-    for k, v in result["seconds"].items():
-        print(f"{k:10} {v:9.2f}")
-    print(f"{'total':10} {result['total_seconds']:9.2f}\npeak memory: {result['peak_mb']} MB")
+    print(stage_table({"in process": result["timings"]}))
+    print(f"peak memory: {result['peak_mb']} MB")
     if args.json:
         result.update({"dossier_end_to_end_seconds": e2e, "python": platform.python_version(),
                        "machine": platform.machine()})

@@ -1,9 +1,11 @@
 """The whole-process benchmark of issue 8: a synthetic corpus of N documents (bench/synthetic.py), then, each
-as a separate process where it is a command: parse, build (with its stages), every canned query (p50/p95),
-push to a local Oxigraph server, audit, reuse detection; peak memory; and a lower bound measured in the same
-run: reading the texts plus bulk-loading the same quads into a fresh Oxigraph store; and the floor of an
-incremental build (`incremental_floor`). The full and incremental builds are timed in runs of their own,
-without sampling their memory (sampling walks the process's pages: it made them 4-8 % slower).
+as a separate process where it is a command: parse, build, every canned query (p50/p95), push to a local
+Oxigraph server, audit; peak memory; and a lower bound measured in the same run: reading the texts plus
+bulk-loading the same quads into a fresh Oxigraph store; and the floor of an incremental build
+(`incremental_floor`). The full and incremental builds are timed in runs of their own, without sampling
+their memory (sampling walks the process's pages: it made them 4-8 % slower); those runs report where
+their time went (`kg build --timings`): seconds per stage, CPU seconds per part (map, serialise, validate,
+write, sentences and shingles, reuse detection, ...) and when the store's loads ran.
 
     python bench/run.py --docs 1000 [--json OUT]
 """
@@ -93,6 +95,28 @@ def incremental_floor(build: Path) -> float:
     return time.perf_counter() - t
 
 
+def stage_table(runs: dict[str, dict]) -> str:
+    """`kg build --timings` of some builds side by side: wall seconds per stage, CPU seconds per part (summed
+    over the workers), and when the work beside the stages ran (seconds from the build's start)."""
+    names = list(runs)
+    head = f"  {'build (s)':32}" + "".join(f" {n:>12}" for n in names)
+    lines = [head]
+    for key, label in (("stages_s", ""), ("cpu_s", "CPU ")):
+        parts = list(dict.fromkeys(p for t in runs.values() for p in t[key]))  # stages in the order they ran
+        if key == "cpu_s":
+            parts.sort()
+        for part in parts:
+            cells = "".join(f" {runs[n][key][part]:12.2f}" if part in runs[n][key] else f" {'':>12}" for n in names)
+            lines.append(f"  {label + part:32}{cells}")
+        if key == "stages_s":
+            lines.append(f"  {'total':32}" + "".join(f" {runs[n]['total_s']:12.2f}" for n in names))
+    for part in sorted({p for t in runs.values() for p in t["spans_s"]}):
+        cells = "".join(f" {'%.1f-%.1f' % tuple(runs[n]['spans_s'][part]) if part in runs[n]['spans_s'] else '':>12}"
+                        for n in names)
+        lines.append(f"  {'from-to ' + part:32}{cells}")
+    return "\n".join(line.rstrip() for line in lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--docs", type=int, default=1000)
@@ -118,8 +142,9 @@ def main() -> None:
         build = KG + ["build", "--dossier", str(corpus), "--out", str(tmp / "build")]
         _, mb, summary = timed(build, env)  # its memory; then its time, from scratch again, not sampled
         shutil.rmtree(tmp / "build")
-        s, _, _ = timed(build, env, memory=False)
+        s, _, _ = timed(build + ["--timings", str(tmp / "timings.json")], env, memory=False)
         out["build_s"], out["build_peak_mb"], peak = round(s, 2), round(mb), max(peak, mb)
+        out["build_timings"] = json.loads((tmp / "timings.json").read_text())
         out["build_summary"] = summary.strip().splitlines()[-3:]
         nq = tmp / "build" / "dossier.nq"
         out["quads"] = sum(1 for _ in nq.open("rb"))
@@ -142,17 +167,19 @@ def main() -> None:
         text = changed.read_text(encoding="utf-8")
         edited = text.replace(" het ", " dat ", 1)
         assert edited != text, changed
-        runs = []
+        runs, timings = [], []
         for n, version in enumerate((edited, text, edited, text)):
             changed.write_text(version, encoding="utf-8")
-            s, mb, summary = timed(KG + ["build", "--dossier", str(corpus), "--out", str(tmp / "build")], env,
-                                   memory=n == 0)
+            s, mb, summary = timed(KG + ["build", "--dossier", str(corpus), "--out", str(tmp / "build"),
+                                         "--timings", str(tmp / "timings.json")], env, memory=n == 0)
             if n == 0:
                 out["incremental_peak_mb"], peak = round(mb), max(peak, mb)
             else:
                 runs.append(round(s, 2))
+                timings.append(json.loads((tmp / "timings.json").read_text()))
         out["incremental_runs_s"] = runs
         out["incremental_build_s"] = statistics.median(runs)
+        out["incremental_timings"] = timings[runs.index(out["incremental_build_s"])]  # the median run's
         out["incremental_share"] = round(out["incremental_build_s"] / out["build_s"], 3)
         out["incremental_summary"] = [line for line in summary.splitlines() if line.startswith("incremental")]
         out["incremental_floor_s"] = round(statistics.median(incremental_floor(tmp / "build") for _ in range(3)), 2)
@@ -177,8 +204,10 @@ def main() -> None:
     print(f"  incremental / full     {out['incremental_share']:9.1%} (its floor: {out['incremental_floor_share']:.1%})")
     print("  peak memory (MB, process tree, Pss): " + ", ".join(f"{k[:-8]} {out[k]:,}" for k in out
                                                              if k.endswith("_peak_mb")))
-    worst = max(out["queries_ms"].items(), key=lambda kv: kv[1]["p50"])
-    print(f"  queries: slowest p50 {worst[1]['p50']} ms ({worst[0]})")
+    print(stage_table({"full": out["build_timings"], "incremental": out["incremental_timings"]}))
+    print(f"  {'query (ms)':32} {'p50':>9} {'p95':>9}")
+    for name, q in sorted(out["queries_ms"].items(), key=lambda kv: kv[1]["p50"]):
+        print(f"  {name:32} {q['p50']:9.1f} {q['p95']:9.1f}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=2) + "\n")
 

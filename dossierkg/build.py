@@ -38,6 +38,7 @@ from .provenance import activity_triples, build_time, inputs_key, source_triples
 from .records import Document, Problem
 from .resolve import Quoted, resolve
 from .store import STORE_DIR, Loading, copy_store, patch_store, store_change, store_counts
+from .timings import Timings
 from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
@@ -85,8 +86,7 @@ class Built:
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     counts: tuple[Counter, int] | None = None  # (resources by class, distinct triples) when built to disk
-    seconds: dict[str, float] = field(default_factory=dict)  # time of each stage
-    memory: dict[str, float] = field(default_factory=dict)  # resident MB after each stage
+    timings: Timings = field(default_factory=Timings)  # where the time went
     reused: int = 0  # units whose pieces were copied from the previous build
     distrusted: str | None = None  # why the previous build's files could not be copied from, if they could not
     unchanged: bool = False  # every input as in the previous build: it was kept, nothing written
@@ -202,7 +202,7 @@ def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, st
 
 
 def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
-                  earlier: Searched | None = None, searched: dict | None = None
+                  earlier: Searched | None = None, searched: dict | None = None, clock: Timings | None = None
                   ) -> tuple[dict[URIRef, list | Links | Reuse], dict[URIRef, bytes], list[str]]:
     """The graphs across documents: links (curated and derived from printed identifiers, as `Links`), text
     reuse (reused answers, reused and paraphrased sentences, as a `Reuse`; from the previous build's searches
@@ -211,66 +211,76 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
     provenance graph holds the activity that made the other two from the documents' graphs, `links.csv` and
     `instruments.json`; its IRI is made from what it used and what they state, so it changes only when one
     of them changes (`used`: the documents' files, for the activity's time)."""
-    minter = ctx.minter
-    derivations: dict = {}
-    for u in units:
-        for s, ds in u.derivations.items():
-            derivations.setdefault(s, set()).update(ds)
+    minter, clock = ctx.minter, clock or Timings()
     lg, rg, pg = minter.graph("links"), minter.reuse_graph, minter.provenance_graph
     out: dict = {}
     notes: list[str] = []
     curated = []
     files = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime)
              for p in (links, curation) if p is not None and p.exists()]
-    if links is not None and links.exists():
-        known = {URIRef(k) for u in units for k in u.known}
-        curated, notes = curated_triples(minter, links, known, links.name)
-    linked = Links.of(curated, (i for u in units for i in u.identifiers), derivations)
-    if linked or (links is not None and links.exists()):
-        out[lg] = linked
-    passages_of = {u.source: u.passages for u in units if u.passages is not None}
-    reused = Reuse(answer_reuse(minter, ctx.docs, ctx.res, passages_of, earlier, searched),
-                   passage_reuse(ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched))
-    if reused:
-        out[rg] = reused
-    stated = {g: t.key(ctx.texts) if isinstance(t, (Links, Reuse)) else graph_nquads(t, g)
-              for g, t in out.items()}
-    graphs = sorted(URIRef(u.graph) for u in units)
-    key = inputs_key([(name, sha) for name, sha, _ in files], [str(g) for g in graphs],
-                     sorted((str(g), hashlib.sha256(b).hexdigest()) for g, b in stated.items()))
-    out[pg] = activity_triples(minter, key, graphs + [minter.source(name) for name, _, _ in files], sorted(stated),
-                               build_time(list(used) + files))
-    for name, sha, _ in files:
-        out[pg] += source_triples(minter, name, sha)
+    with clock.part("global.links"):
+        derivations: dict = {}
+        for u in units:
+            for s, ds in u.derivations.items():
+                derivations.setdefault(s, set()).update(ds)
+        if links is not None and links.exists():
+            known = {URIRef(k) for u in units for k in u.known}
+            curated, notes = curated_triples(minter, links, known, links.name)
+        linked = Links.of(curated, (i for u in units for i in u.identifiers), derivations)
+        if linked or (links is not None and links.exists()):
+            out[lg] = linked
+    with clock.part("global.reuse"):
+        passages_of = {u.source: u.passages for u in units if u.passages is not None}
+        reused = Reuse(answer_reuse(minter, ctx.docs, ctx.res, passages_of, earlier, searched),
+                       passage_reuse(ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched))
+        if reused:
+            out[rg] = reused
+    with clock.part("global.provenance"):
+        stated = {g: t.key(ctx.texts) if isinstance(t, (Links, Reuse)) else graph_nquads(t, g)
+                  for g, t in out.items()}
+        graphs = sorted(URIRef(u.graph) for u in units)
+        key = inputs_key([(name, sha) for name, sha, _ in files], [str(g) for g in graphs],
+                         sorted((str(g), hashlib.sha256(b).hexdigest()) for g, b in stated.items()))
+        out[pg] = activity_triples(minter, key, graphs + [minter.source(name) for name, _, _ in files],
+                                   sorted(stated), build_time(list(used) + files))
+        for name, sha, _ in files:
+            out[pg] += source_triples(minter, name, sha)
     return out, stated, notes
 
 
 def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
                    salt: str, previous: dict[str, Unit], earlier: Searched | None = None,
-                   searched: dict | None = None) -> tuple[list[tuple[Unit, Pieces | None]], list[str]]:
+                   searched: dict | None = None, clock: Timings | None = None
+                   ) -> tuple[list[tuple[Unit, Pieces | None]], list[str]]:
     """The graphs across documents serialised and validated: ([(unit, pieces)], notes). A graph's key is
     what it states (its N-Quads; the links' and the reuse graph's key) with the code and engine (`salt`); a
     graph the previous build made (`previous`) is not made or validated again: it keeps its unit, and its
     pieces are None (they are copied from that build)."""
-    extra, stated, notes = global_graphs(ctx, units, used, links, curation, earlier, searched)
+    clock = clock or Timings()
+    extra, stated, notes = global_graphs(ctx, units, used, links, curation, earlier, searched, clock)
     made = []
     for g, triples in sorted(extra.items()):
-        said = stated.get(g) or graph_nquads(triples, g)  # (the provenance graph's N-Quads)
+        with clock.part("global.serialise"):
+            said = stated.get(g) or graph_nquads(triples, g)  # (the provenance graph's N-Quads)
         kind = "reuse" if isinstance(triples, Reuse) else "links" if isinstance(triples, Links) else "graph"
         key = f"{kind} " + hashlib.sha256(salt.encode() + b"\n" + said).hexdigest()
         if key in previous:
             made.append((previous[key], None))
             continue
-        if kind != "graph":  # its triples are made only when the previous build did not have them
-            triples = triples.triples(ctx.minter, ctx.texts)
-        nq = said if kind == "graph" else graph_nquads(triples, g)
+        with clock.part(f"global.{kind if kind != 'graph' else 'provenance'}"):
+            if kind != "graph":  # its triples are made only when the previous build did not have them
+                triples = triples.triples(ctx.minter, ctx.texts)
+        with clock.part("global.serialise"):
+            nq = said if kind == "graph" else graph_nquads(triples, g)
+        results = []
         if ctx.engine:
             from .validate import validate_quads
-            results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
-                                     parallel=1, report_graph=False).results
-        else:
-            results = []
-        made.append((Unit(key, "", str(g), nq.count(b"\n"), results=results), pieces_of(nq, g)))
+            with clock.part("global.validate"):
+                results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
+                                         parallel=1, report_graph=False).results
+        with clock.part("global.serialise"):
+            pieces = pieces_of(nq, g)
+        made.append((Unit(key, "", str(g), nq.count(b"\n"), results=results), pieces))
     return made, notes
 
 
@@ -390,7 +400,7 @@ def build(dossier: Path, out: Path, base: str | None = None, validate: bool = Tr
 
 def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress: Progress | None,
            engine: str) -> Built:
-    clock = _Clock()
+    clock = Timings()
     clean_leftovers(out)
     sources = read_sources(dossier)
     minter = Minter(base_iri(base))
@@ -403,11 +413,10 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
     clock.mark("parse")
     texts = {s.path.name: s.text for s in sources}
     if any(d.errors for d in docs):
-        return Built(docs, [], texts, {}, seconds=clock.seconds)  # keep the previous build
+        return Built(docs, [], texts, {}, timings=clock)  # keep the previous build
     curation, links = dossier / "instruments.json", dossier / "links.csv"
     salt = f"{memo.salt} {engine if validate else None}"  # the code, the base IRI, the validation engine
-    built = Built(docs, [], texts, {d.source: minter.graph(d.source) for d in docs}, seconds=clock.seconds,
-                  memory=clock.memory)
+    built = Built(docs, [], texts, {d.source: minter.graph(d.source) for d in docs}, timings=clock)
     built.written = sorted(out / name for name in OUTPUTS.values())
     stamp = inputs_stamp(salt, _used(sources, docs), links, curation)
     if _keep_unchanged(out, stamp, built):  # before resolution and the shapes: a build of nothing new is quick
@@ -434,6 +443,7 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
         return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, PARSED, turtle.CHUNKS]
 
     publish(out, {}, {}, fill)
+    clock.mark("publish")  # the last files synced, the switch to the new generation, the previous one removed
     return built
 
 
@@ -515,7 +525,7 @@ def _unpickled(path: Path):
 
 def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list[str], salt: str, built: Built,
                       used: list, links: Path, curation: Path, searches: dict, progress: Progress | None,
-                      clock: "_Clock") -> None:
+                      clock: Timings) -> None:
     """The files, index and store of a new generation, reusing what the previous one has for unchanged keys
     (`searches`: what its searches found)."""
     minter = ctx.minter
@@ -537,7 +547,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         copied = thread.submit(copy_store, previous / STORE_DIR, gen / STORE_DIR) if patch else None
         units: list = []  # a Unit, or the key of one copied
         added: list[bytes] = []
-        made = run_units(ctx, work, gen / PARTS)
+        made = run_units(ctx, work, gen / PARTS, cpu=clock.cpu)
         for n, i in enumerate(order, 1):
             if keys[i] in reusable:
                 writer.copy(keys[i])
@@ -563,7 +573,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         searched: dict = {"quotations": ctx.res.quoted}
         gc.freeze()  # the units too (build: collector.frozen)
         across, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units,
-                                             _earlier(searches, old_units), searched)
+                                             _earlier(searches, old_units), searched, clock)
         names = _names_across(minter, links.name)
         for unit, pieces in across:
             if pieces is None:
@@ -585,25 +595,31 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         if progress:
             progress("write", 1, 2)
         if patch:
-            change = store_change(copied.result(), b"".join(removed), b"".join(added))
-            left, joined = change.left, change.joined
-            patch_store(copied.result(), change)  # here: a call per quad, each waiting for the GIL in a thread
+            with clock.part("store.patch"):
+                change = store_change(copied.result(), b"".join(removed), b"".join(added))
+                left, joined = change.left, change.joined
+                patch_store(copied.result(), change)  # here: a call per quad, each waiting for the GIL in a thread
             stored = thread.submit(copied.result().flush)
-            try:
-                turtle.patch(previous / OUTPUTS["ttl"], gen / OUTPUTS["ttl"], left, joined, sync=writer.sync)
-            except (OSError, ValueError, KeyError, IndexError, TypeError, SyntaxError, turtle.Mismatch):
-                writer.wait()
-                _turtle_from_pieces(gen)  # the previous dossier.ttl has no chunks, or not the triples it should
+            with clock.part("turtle"):
+                try:
+                    turtle.patch(previous / OUTPUTS["ttl"], gen / OUTPUTS["ttl"], left, joined, sync=writer.sync)
+                except (OSError, ValueError, KeyError, IndexError, TypeError, SyntaxError, turtle.Mismatch):
+                    writer.wait()
+                    _turtle_from_pieces(gen)  # the previous dossier.ttl has no chunks, or not its triples
             stored.result()
             copied = None  # the last reference to the copy: dropping it closes the store
         else:
             loading.no_more()
             loading.loaded.wait()  # the loads use both cores; the compaction after them one
+            began = time.perf_counter()
             union = sort_unique(gen / Writer.UNION)  # each triple of the named graphs once, for dossier.ttl
             turtle.write(union, gen / OUTPUTS["ttl"])  # while the store is compacted
             union.unlink()
+            clock.span("turtle", began, time.perf_counter())
         writer.wait()  # the files copied and synced
     if store is not None:
+        for name, (began, ended) in loading.spans.items():
+            clock.span(f"store.{name}", began, ended)
         store.flush()
         del store
     (gen / Writer.UNION).unlink(missing_ok=True)
@@ -612,6 +628,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     if built.counts is None:
         classes, triples = store_counts(gen / STORE_DIR, str(DKG._NS))
         built.counts = (Counter(classes), triples)
+    clock.mark("counts")
     if progress:
         progress("store", 1, 1)
 
@@ -715,22 +732,3 @@ def _earlier(found: dict, units: dict[str, Unit]) -> Searched | None:
     (`units`: its units); None if there are none."""
     return Searched(found, {u.source: u.passages for u in units.values() if u.passages is not None}) \
         if found else None
-
-
-class _Clock:
-    """Seconds per stage, and this process's resident memory (MB) at the end of each (for benchmarks)."""
-
-    def __init__(self):
-        self.seconds: dict[str, float] = {}
-        self.memory: dict[str, float] = {}
-        self.last = time.perf_counter()
-
-    def mark(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.seconds[stage] = round(now - self.last, 3)
-        self.last = now
-        try:
-            pages = int(open("/proc/self/statm").read().split()[1])
-            self.memory[stage] = round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
-        except (OSError, ValueError, IndexError):
-            pass

@@ -22,6 +22,7 @@ import queue
 import re
 import socket
 import threading
+import time
 import urllib.error
 import urllib.parse
 import warnings
@@ -118,6 +119,7 @@ class Loading:
         self.error: BaseException | None = None
         self.stopped = False
         self.loaded = threading.Event()  # set when every load given is done (the compaction then starts)
+        self.spans: dict[str, list[float]] = {}  # "load" (the first's start, the last's end), "compaction"
         self.thread = threading.Thread(target=self._run, name="store-loading", daemon=True)
         self.thread.start()
 
@@ -128,16 +130,20 @@ class Loading:
         while (task := self.tasks.get()) is not None:
             if self.error is None and not self.stopped:
                 path, start, end, default_graph = task
+                began = time.perf_counter()
                 try:
                     load(self.store, path, default_graph, start, end, lenient=True)
                 except BaseException as exc:  # noqa: BLE001 - raised again by finish()
                     self.error = exc
+                self.spans["load"] = [self.spans.get("load", [began])[0], time.perf_counter()]
         self.loaded.set()
         if self.error is None and not self.stopped:
+            began = time.perf_counter()
             try:  # the loads leave dozens of overlapping level-0 files per index, which every query would read
                 self.store.optimize()  # (compacted: queries 1.5-5x faster at 10,000 documents)
             except BaseException as exc:  # noqa: BLE001
                 self.error = exc
+            self.spans["compaction"] = [began, time.perf_counter()]
 
     def no_more(self) -> None:
         """Nothing more will be given: the last loads, then the compaction, start."""

@@ -12,6 +12,7 @@ import hashlib
 import multiprocessing
 import os
 import shutil
+from collections import Counter
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from .passages import document_passages
 from .pieces import Placed, graph_pieces, remove_part, write_part
 from .policy import legal_triples
 from .provenance import activity_triples, source_triples
+from .timings import cpu_part
 
 BATCH = 100  # documents validated together: each validation run has a fixed cost (~200 queries)
 INLINE_BELOW = 48  # fewer units than this run in this process (starting workers costs more)
@@ -104,30 +106,38 @@ _CTX: Context | None = None  # the context of the running build, inherited by fo
 _PARTS: Path | None = None  # the folder where batches leave their pieces
 
 
-def _run_batch(batch: list[tuple[int, str]]) -> list[tuple[Unit, Placed]]:
+def _run_batch(batch: list[tuple[int, str]]) -> tuple[list[tuple[Unit, Placed]], Counter]:
+    """The units of a batch, and the CPU seconds of each part of their work."""
     ctx = _CTX
+    cpu: Counter = Counter()
     made = []
     quads = []
     for i, key in batch:
         doc = ctx.docs[i]
         graph = ctx.minter.graph(doc.source)
-        triples = unit_triples(doc, ctx)
-        pieces = graph_pieces(triples, graph)
-        unit = summarise(key, doc.source, graph, triples, ctx.curated, pieces.triples)
-        unit.passages = document_passages(doc, ctx.texts[doc.source])
+        with cpu_part(cpu, "units.map"):
+            triples = unit_triples(doc, ctx)
+        with cpu_part(cpu, "units.serialise"):
+            pieces = graph_pieces(triples, graph)
+        with cpu_part(cpu, "units.map"):
+            unit = summarise(key, doc.source, graph, triples, ctx.curated, pieces.triples)
+            quads += [(s, p, o, graph) for s, p, o in triples]
+        with cpu_part(cpu, "units.passages"):
+            unit.passages = document_passages(doc, ctx.texts[doc.source])
         made.append((unit, pieces))
-        quads += [(s, p, o, graph) for s, p, o in triples]
     if ctx.engine:
         from .validate import validate_quads
-        report = validate_quads(quads, ctx.shapes, engine=ctx.engine, parallel=1, report_graph=False,
-                                nquads=b"".join(p.nq for _, p in made) if ctx.engine == "fast" else None)
+        with cpu_part(cpu, "units.validate"):
+            report = validate_quads(quads, ctx.shapes, engine=ctx.engine, parallel=1, report_graph=False,
+                                    nquads=b"".join(p.nq for _, p in made) if ctx.engine == "fast" else None)
         by_graph: dict = {}
         for r in report.results:
             by_graph.setdefault(r.graph, []).append(r)
         for unit, _ in made:
             unit.results = by_graph.get(unit.graph, [])
-    placed = write_part(_PARTS / f"{batch[0][0]:06d}", [p for _, p in made])
-    return [(unit, where) for (unit, _), where in zip(made, placed)]
+    with cpu_part(cpu, "units.write"):
+        placed = write_part(_PARTS / f"{batch[0][0]:06d}", [p for _, p in made])
+    return [(unit, where) for (unit, _), where in zip(made, placed)], cpu
 
 
 def can_fork(items: int, at_least: int) -> bool:
@@ -150,10 +160,12 @@ def forked_pool(workers: int | None = None, tasks_per_worker: int | None = None)
         gc.unfreeze()
 
 
-def run_units(ctx: Context, work: list[tuple[int, str]], parts: Path, workers: int | None = None):
+def run_units(ctx: Context, work: list[tuple[int, str]], parts: Path, workers: int | None = None,
+              cpu: Counter | None = None):
     """Yield (Unit, Placed) for each (document index, key) of `work`, in order. Workers leave the pieces
     in files in the folder `parts` (pieces.write_part), a batch's removed when the caller asks for what follows
-    its last unit; the folder when the generator ends or is closed."""
+    its last unit; the folder when the generator ends or is closed. The CPU seconds of each part of the
+    units' work are added to `cpu`."""
     global _CTX, _PARTS
     batches = [work[i:i + BATCH] for i in range(0, len(work), BATCH)]
     _CTX, _PARTS = ctx, parts
@@ -161,7 +173,9 @@ def run_units(ctx: Context, work: list[tuple[int, str]], parts: Path, workers: i
     inline = not can_fork(len(work), INLINE_BELOW) or workers == 1
     try:
         with nullcontext() if inline else forked_pool(workers, tasks_per_worker=8) as pool:
-            for made in (map if inline else pool.imap)(_run_batch, batches):
+            for made, spent in (map if inline else pool.imap)(_run_batch, batches):
+                if cpu is not None:
+                    cpu.update(spent)
                 try:
                     yield from made
                 finally:

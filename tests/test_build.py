@@ -265,6 +265,61 @@ def test_build_conforms_and_summarises(tmp_path):
     assert load_quads(tmp_path / "dossier.nq")
 
 
+STAGES = ["parse", "resolve", "units", "global", "store", "counts", "publish"]
+
+
+def test_build_timings_say_where_the_time_went_without_changing_the_outputs(tmp_path):
+    """`kg build --timings FILE`: seconds of each stage in the order they ran (adding up to the total), CPU
+    seconds of each part of the units' work and of the graphs across documents, the span of the store's
+    loads; an incremental build patches instead, and a build of nothing new only parses. The outputs are
+    those of a build without it."""
+    dossier, out, plain = tmp_path / "dossier", tmp_path / "out", tmp_path / "plain"
+    shutil.copytree(DOSSIER, dossier)
+    timings = tmp_path / "t" / "timings.json"
+
+    def timed_build() -> dict:
+        result = CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out),
+                                             "--timings", str(timings)])
+        assert result.exit_code == 0, result.output
+        return json.loads(timings.read_text())
+
+    full = timed_build()
+    assert list(full["stages_s"]) == STAGES
+    assert all(v >= 0 for v in full["stages_s"].values())
+    assert abs(sum(full["stages_s"].values()) - full["total_s"]) < 0.01
+    assert {"units.map", "units.serialise", "units.validate", "units.passages", "units.write", "global.links",
+            "global.reuse", "global.validate"} <= set(full["cpu_s"])
+    assert full["cpu_s"]["units.validate"] > 0 and full["cpu_s"]["units.map"] > 0
+    start, end = full["spans_s"]["store.load"]
+    assert full["stages_s"]["parse"] < start < end <= full["total_s"]
+    assert set(full["memory_mb"]) == set(STAGES)
+    assert CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(plain)]).exit_code == 0
+    for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
+        assert (out / name).read_bytes() == (plain / name).read_bytes(), name
+
+    answers = dossier / "003_ab754fb98c3b7ac6.txt"
+    answers.write_text(answers.read_text(encoding="utf-8").replace(" de ", " het ", 1), encoding="utf-8")
+    incremental = timed_build()
+    assert list(incremental["stages_s"]) == STAGES
+    assert "store.patch" in incremental["cpu_s"] and "store.load" not in incremental["spans_s"]
+    assert 0 < incremental["cpu_s"]["units.map"] < full["cpu_s"]["units.map"]  # one document of five mapped
+
+    unchanged = timed_build()
+    assert list(unchanged["stages_s"]) == ["parse"] and not unchanged["cpu_s"]
+
+
+def test_timings_that_cannot_be_written_are_a_usage_error_and_the_build_stays(tmp_path):
+    """A folder is refused before building; a path under a file, once the build is written: it is kept."""
+    (tmp_path / "t").mkdir()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(kg.cli, ["build", "--out", str(out), "--timings", str(tmp_path / "t")])
+    assert result.exit_code == 2 and "is a directory" in result.output and not out.exists()
+    (tmp_path / "file").write_text("")
+    result = CliRunner().invoke(kg.cli, ["build", "--out", str(out), "--timings", str(tmp_path / "file" / "t.json")])
+    assert result.exit_code == 2 and "file/t.json: cannot write the timings" in result.output
+    assert "SHACL: conforms" in result.output and load_quads(out / "dossier.nq")
+
+
 def test_a_bad_source_keeps_the_previous_build(tmp_path):
     dossier = tmp_path / "dossier"
     shutil.copytree(DOSSIER, dossier)
@@ -749,8 +804,9 @@ def test_the_unit_workers_have_ended_when_the_step_across_documents_starts(tmp_p
 
     monkeypatch.setattr(build_module, "run_units", counted)
     monkeypatch.setattr(units, "BATCH", 7)  # several batches, each leaving its pieces in files of its own
-    build_module.build(tmp_path / "corpus", tmp_path / "out")
+    built = build_module.build(tmp_path / "corpus", tmp_path / "out")
     assert started and max(started) >= 1  # the units ran in workers
+    assert built.timings.cpu["units.validate"] > 0 and built.timings.cpu["units.map"] > 0  # the workers' CPU
     assert seen == [0]
     assert not list((tmp_path / "out").glob(".*/.parts"))  # the workers' files are gone
     monkeypatch.setattr(units, "INLINE_BELOW", 10 ** 6)
