@@ -138,9 +138,21 @@ def write_all(fh, data: bytes) -> None:
         view = view[fh.write(view):]
 
 
-_ESCAPES = {c: f"\\u{c:04X}" for c in list(range(0x20)) + [0x7F]}
-_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_TO_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+_CONTROLS = {c: f"\\u{c:04X}" for c in list(range(0x20)) + [0x7F] if c not in (0x09, 0x0A, 0x0D)}
+_CONTROLS.update({0x08: "\\b", 0x0C: "\\f"})
+_RARE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _escaped(text: str) -> str:
+    r"""A literal's text as N-Triples writes it between its quotes, as Oxigraph does (\\, \", \n, \r, \t, \b, \f,
+    other controls as \u00XX). Most have nothing to escape, the rest mostly line breaks and quotes, which
+    str.replace handles far quicker than str.translate."""
+    if not _TO_ESCAPE.search(text):
+        return text
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return text.translate(_CONTROLS) if _RARE.search(text) else text
 
 
 class _Terms(dict):
@@ -152,7 +164,7 @@ class _Terms(dict):
                 raise ValueError(f"not a valid IRI: {str(t)!r}")
             text = f"<{t}>"
         elif isinstance(t, Literal):
-            text = '"' + str(t).translate(_ESCAPES) + '"'
+            text = '"' + _escaped(str(t)) + '"'
             if t.language:
                 text += "@" + t.language.lower()
             elif t.datatype is not None and str(t.datatype) != XSD_STRING:

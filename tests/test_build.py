@@ -927,3 +927,22 @@ def test_a_build_from_the_same_inputs_keeps_the_previous_one(tmp_path, monkeypat
     path.write_bytes(path.read_bytes() + b"\n")
     output, _ = run("1700000001")
     assert "incremental: 4 of 5 document graphs unchanged" in output, output
+
+
+def test_a_graphs_nquads_are_oxigraphs_for_every_character_a_literal_may_hold():
+    """pieces.graph_nquads writes the N-Triples terms itself (quicker than making Oxigraph terms): for each
+    control character, quote, backslash, line break and non-ASCII letter, alone and among text, the bytes are
+    those Oxigraph writes for the same quads."""
+    import pyoxigraph as ox
+
+    from dossierkg.export import to_ox
+    from dossierkg.pieces import graph_nquads
+
+    graph, s, p = URIRef(ID + "graaf/t"), URIRef(ID + "s"), URIRef(ID + "p")
+    texts = [chr(c) for c in range(0x80)] + [f'a{chr(c)}b"\\\n{chr(c)}' for c in range(0x20)] + \
+        ["plain", "é ß — “x” \u2028 \U0001F600", 'tab\tquote"back\\slash\r\nend', "\x7f\x00"]
+    triples = [(s, p, Literal(t)) for t in texts] + [(s, p, Literal(t, lang="nl")) for t in texts[:40]] + \
+        [(s, p, Literal("3", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")))]
+    quads = [ox.Quad(to_ox(a), to_ox(b), to_ox(c), to_ox(graph)) for a, b, c in triples]
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    assert graph_nquads(triples, graph) == b"".join(sorted(set(lines), key=lambda line: line.decode()))
