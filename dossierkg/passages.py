@@ -135,33 +135,43 @@ def answer_reuse_triples(minter: Minter, found: list[tuple]) -> list[tuple]:
 
 
 class Squeezed:
-    """A raw text with its whitespace and line-end hyphens ('-' before whitespace) taken out, and the raw
-    offset of each character kept: words that `resolve._flexible` would match stand side by side."""
+    """A raw text with its whitespace and line-end hyphens ('-' before whitespace) taken out, and where each of
+    its parts (the runs between two gaps) starts in both: words that `resolve._flexible` would match stand
+    side by side."""
 
-    _GAP = re.compile(r"-?\s+")
+    _GAP = re.compile(r"(-?\s+)")
 
     def __init__(self, text: str):
         self.text = text
-        parts, self.at, pos = [], [], 0
-        for m in self._GAP.finditer(text):
-            parts.append(text[pos:m.start()])
-            self.at.extend(range(pos, m.start()))
-            pos = m.end()
-        parts.append(text[pos:])
-        self.at.extend(range(pos, len(text)))
-        self.squeezed = "".join(parts)
+        pieces = self._GAP.split(text)  # part, gap, part, gap, ..., part
+        ends = list(accumulate(map(len, pieces)))
+        self.raw = [0] + ends[1::2]  # where each part starts in the raw text
+        self.lengths = list(map(len, pieces[::2]))
+        self.starts = [0] + list(accumulate(self.lengths))[:-1]  # and in the squeezed text
+        self.squeezed = "".join(pieces[::2])
+
+    def _raw(self, i: int) -> int:
+        """The raw offset of the squeezed text's character i."""
+        k = bisect.bisect_right(self.starts, i) - 1
+        return self.raw[k] + i - self.starts[k]
+
+    def _squeezed(self, pos: int) -> int:
+        """How many of the squeezed text's characters stand before the raw offset `pos`."""
+        k = bisect.bisect_right(self.raw, pos) - 1
+        return self.starts[k] + min(pos - self.raw[k], self.lengths[k]) if k >= 0 else 0
 
     def search(self, words: list[str], pos: int, end: int) -> tuple[int, int] | None:
         """The span of `_flexible(words).search(text, pos, end)`: found here, then checked in the raw text."""
         if any(w.endswith("-") for w in words):  # its hyphen may be squeezed out: ask the regex
             m = _flexible(words).search(self.text, pos, end)
             return m.span() if m else None
-        needle, last = "".join(words), bisect.bisect_left(self.at, end)
-        i = self.squeezed.find(needle, bisect.bisect_left(self.at, pos), last)
+        needle, last = "".join(words), self._squeezed(end)
+        i = self.squeezed.find(needle, self._squeezed(pos), last)
         while i >= 0:
-            stop = _match(self.text, self.at[i], end, words)
+            at = self._raw(i)
+            stop = _match(self.text, at, end, words)
             if stop is not None:
-                return self.at[i], stop
+                return at, stop
             i = self.squeezed.find(needle, i + 1, last)
         return None
 
