@@ -32,10 +32,6 @@ class Timings:
         except (OSError, ValueError, IndexError):
             pass
 
-    def add(self, cpu: dict[str, float]) -> None:
-        """CPU seconds of parts measured elsewhere (a worker process's, cpu_parts)."""
-        self.cpu.update(cpu)
-
     @contextmanager
     def part(self, name: str):
         """The CPU time of this thread within the block, added to `name`."""
@@ -47,12 +43,12 @@ class Timings:
         self.spans[name] = [start - self.start, end - self.start]
 
     def as_dict(self) -> dict:
-        r = lambda x: round(x, 3)  # noqa: E731
-        return {"stages_s": {k: r(v) for k, v in self.stages.items()},
-                "total_s": r(self.last - self.start),
+        """Seconds to the millisecond, megabytes to a tenth."""
+        return {"stages_s": {k: round(v, 3) for k, v in self.stages.items()},
+                "total_s": round(self.last - self.start, 3),
                 "memory_mb": {k: round(v, 1) for k, v in self.memory.items()},
-                "cpu_s": {k: r(self.cpu[k]) for k in sorted(self.cpu)},
-                "spans_s": {k: [r(a), r(b)] for k, (a, b) in sorted(self.spans.items())}}
+                "cpu_s": {k: round(self.cpu[k], 3) for k in sorted(self.cpu)},
+                "spans_s": {k: [round(a, 3), round(b, 3)] for k, (a, b) in sorted(self.spans.items())}}
 
     def json(self) -> bytes:
         return (json.dumps(self.as_dict(), indent=2) + "\n").encode()
