@@ -267,8 +267,8 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
         if key in previous:
             made.append((previous[key], None))
             continue
-        with clock.part(f"global.{kind if kind != 'graph' else 'provenance'}"):
-            if kind != "graph":  # its triples are made only when the previous build did not have them
+        if kind != "graph":  # its triples are made only when the previous build did not have them
+            with clock.part(f"global.{kind}"):
                 triples = triples.triples(ctx.minter, ctx.texts)
         with clock.part("global.serialise"):
             nq = said if kind == "graph" else graph_nquads(triples, g)

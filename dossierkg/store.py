@@ -135,7 +135,7 @@ class Loading:
                     load(self.store, path, default_graph, start, end, lenient=True)
                 except BaseException as exc:  # noqa: BLE001 - raised again by finish()
                     self.error = exc
-                self.spans["load"] = [self.spans.get("load", [began])[0], time.perf_counter()]
+                self.spans.setdefault("load", [began, began])[1] = time.perf_counter()
         self.loaded.set()
         if self.error is None and not self.stopped:
             began = time.perf_counter()
