@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import uuid
 from pathlib import Path
@@ -178,6 +179,7 @@ def write_atomically(files: dict[Path, bytes]) -> None:
 
 CURRENT = ".current"  # out/.current -> .gen.<id>: the generation users read
 GENERATION = ".gen."  # out/.gen.<id>/: one build's outputs
+REPLACED = ".old."  # out/.old.<id>/: a generation replaced, being removed by a process of its own
 
 
 def publish(out: Path, files: dict[str, bytes], folders: dict | None = None,
@@ -190,7 +192,7 @@ def publish(out: Path, files: dict[str, bytes], folders: dict | None = None,
     `<name> -> .current/<name>`. So a reader — or whoever looks after the process was killed at any point —
     sees all the old outputs or all the new ones: never a missing, half-written or mixed set. Files of the
     current generation that are not given are kept (hard-linked into the new one); the previous generation
-    is removed after the switch. `fill(generation, previous generation)` may write more into the new
+    is moved aside after the switch and removed by a process of its own. `fill(generation, previous generation)` may write more into the new
     generation and returns the names it wrote. Outputs from before (a regular file, a real folder) are first adopted into
     a generation of their own, unchanged. Where symbolic links cannot be made, each file is replaced
     atomically and each folder renamed into place (atomic one by one, not as a set)."""
@@ -222,19 +224,22 @@ def publish(out: Path, files: dict[str, bytes], folders: dict | None = None,
         _ensure_link(out, name)
     for old in out.glob(f"{GENERATION}*"):
         if old != gen:
-            _remove(old)
+            _remove_detached(old)
     return [out / n for n in names]
 
 
 def clean_generations(out: Path) -> list[Path]:
-    """Remove what a stopped `publish` left (generations never switched to, temporary links) and put back a
-    link that a stop during adoption left missing."""
+    """Remove what a stopped `publish` left (generations never switched to, temporary links, a replaced
+    generation not yet removed) and put back a link that a stop during adoption left missing."""
     current = current_generation(out)
     removed = []
     for path in list(out.glob(f"{GENERATION}*")) + list(out.glob(f"{CURRENT}.new")) + list(out.glob(".*.link")):
         if current is not None and path == current:
             continue
         _remove(path)
+        removed.append(path)
+    for path in out.glob(f"{REPLACED}*"):
+        _remove_detached(path)  # (perhaps still being removed by the build that replaced it)
         removed.append(path)
     if current is not None:
         for child in current.iterdir():
@@ -347,6 +352,20 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
     elif path.is_dir():
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_detached(path: Path) -> None:
+    """Move `path` aside at once (to `out/.old.<id>`) and remove it by `rm` in the background, not waited
+    for: freeing a generation's files takes ~0.3 ms a MB (85 ms of an incremental build of 1,000 documents).
+    Where no shell can start it, it is removed here; what a stopped removal leaves, the next build removes."""
+    aside = path if path.name.startswith(REPLACED) else path.with_name(REPLACED + path.name.rsplit(".", 1)[-1])
+    try:
+        if aside != path:
+            os.rename(path, aside)
+        subprocess.run(["sh", "-c", 'rm -rf -- "$1" &', "sh", str(aside)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, check=True)
+    except (OSError, subprocess.SubprocessError):
+        _remove(aside if aside.exists() else path)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 import pytest
 
 from dossierkg.build import OUTPUTS, PARSED
-from dossierkg.export import CURRENT, GENERATION, clean_generations, publish
+from dossierkg.export import CURRENT, GENERATION, REPLACED, clean_generations, publish
 from dossierkg.queries import get, run, run_local
 from dossierkg.store import STORE_DIR, create_store, load_store, open_store
 
@@ -150,6 +150,17 @@ def hidden(out: Path) -> set[str]:
     return {p.name for p in out.iterdir() if p.name.startswith(".")}
 
 
+def replaced_removed(out: Path, seconds: float = 30) -> bool:
+    """Whether the generations a publish replaced (moved aside, removed in the background) are gone within
+    `seconds`."""
+    end = time.monotonic() + seconds
+    while list(out.glob(f"{REPLACED}*")):
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def damage(out: Path, refs: References) -> tuple[str | None, list[str]]:
     """After a kill: which build the folder holds ('old' or 'new') and what is wrong with it (nothing, we hope)."""
     problems: list[str] = []
@@ -203,6 +214,7 @@ def recovery_problems(out: Path, refs: References) -> list[str]:
     if now.when != refs.new.when:
         problems.append("the store is not the new build's")
     current = _readlink(out / CURRENT)
+    replaced_removed(out)
     left = hidden(out) - {".cache", CURRENT, current}
     if left:
         problems.append(f"leftovers after the next build: {sorted(left)}")
@@ -389,7 +401,36 @@ def test_every_step_of_publish_shows_all_old_or_all_new(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert {state for _, state in steps.seen} == {("1", "1", "1"), ("2", "2", "2")}, steps.seen
     assert _state(tmp_path) == ("2", "2", "2")
+    assert replaced_removed(tmp_path)
     assert {p.name for p in tmp_path.iterdir()} == {"a.txt", "b.txt", STORE_DIR, CURRENT, os.readlink(tmp_path / CURRENT)}
+
+
+def test_the_replaced_generation_is_removed_by_a_process_of_its_own(tmp_path, monkeypatch):
+    """Publish returns with the previous generation moved aside, not removed: a command started in the
+    background removes it; one that cannot start leaves it to be removed in process."""
+    import dossierkg.export as export
+
+    publish(tmp_path, *_outputs(tmp_path, "1"))
+    first = os.readlink(tmp_path / CURRENT)
+    started = []
+    monkeypatch.setattr(export.subprocess, "run", lambda args, **kw: started.append((args, kw)))
+    publish(tmp_path, *_outputs(tmp_path, "2"))
+    aside = tmp_path / (REPLACED + first.rsplit(".", 1)[-1])
+    assert aside.is_dir() and not (tmp_path / first).exists() and _state(tmp_path) == ("2", "2", "2")
+    [(args, kw)] = started
+    assert args[-1] == str(aside) and kw["start_new_session"]
+    monkeypatch.undo()
+    subprocess.run(args, check=True)  # what publish started, for real
+    assert replaced_removed(tmp_path)
+
+    def no_shell(*args, **kw):
+        raise FileNotFoundError("sh")
+
+    monkeypatch.setattr(export.subprocess, "run", no_shell)
+    second = os.readlink(tmp_path / CURRENT)
+    publish(tmp_path, *_outputs(tmp_path, "3"))
+    assert not list(tmp_path.glob(f"{REPLACED}*")) and not (tmp_path / second).exists()
+    assert _state(tmp_path) == ("3", "3", "3")
 
 
 def test_outputs_from_before_are_adopted_then_replaced_at_once(tmp_path, monkeypatch):
@@ -431,8 +472,11 @@ def test_leftovers_of_a_stopped_publish_are_removed(tmp_path):
     (stale / "a.txt").write_text("half")
     os.symlink(stale.name, tmp_path / f"{CURRENT}.new")
     os.symlink(f"{CURRENT}/{STORE_DIR}", tmp_path / f".{STORE_DIR}.link")
+    aside = tmp_path / f"{REPLACED}fedcba9876543210"  # a replaced generation whose removal was stopped
+    shutil.copytree(stale, aside)
     removed = clean_generations(tmp_path)
-    assert sorted(p.name for p in removed) == sorted([stale.name, f"{CURRENT}.new", f".{STORE_DIR}.link"])
+    assert sorted(p.name for p in removed) == sorted([stale.name, f"{CURRENT}.new", f".{STORE_DIR}.link", aside.name])
+    assert replaced_removed(tmp_path)
     assert {p.name for p in tmp_path.iterdir() if p.name.startswith(".")} == {CURRENT, current}
     assert _state(tmp_path) == ("1", "1", "1")
 
