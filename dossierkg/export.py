@@ -153,9 +153,10 @@ def parse_back(data: bytes, fmt: str) -> Dataset:
     return ds
 
 
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Write every file to a temporary sibling, then rename them all into place: a crash never leaves a
-    half-written file where a reader looks, and the previous output stays until the new one is complete."""
+def write_atomically(files: dict[Path, bytes], sync: bool = True) -> None:
+    """Write every file to a temporary sibling (synced to disk, unless not `sync`), then rename them all into
+    place: a crash never leaves a half-written file where a reader looks, and the previous output stays until
+    the new one is complete."""
     temps = []
     try:
         for path, data in files.items():
@@ -165,7 +166,8 @@ def write_atomically(files: dict[Path, bytes]) -> None:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
-                os.fsync(fh.fileno())
+                if sync:
+                    os.fsync(fh.fileno())
             temps.append((tmp, path))
         for tmp, path in temps:
             os.replace(tmp, path)

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 import pytest
 
 from dossierkg.build import OUTPUTS, PARSED
-from dossierkg.export import CURRENT, GENERATION, REPLACED, clean_generations, publish
+from dossierkg.export import CURRENT, GENERATION, REPLACED, clean_generations, publish, write_atomically
 from dossierkg.queries import get, run, run_local
 from dossierkg.store import STORE_DIR, create_store, load_store, open_store
 
@@ -431,6 +431,19 @@ def test_the_replaced_generation_is_removed_by_a_process_of_its_own(tmp_path, mo
     publish(tmp_path, *_outputs(tmp_path, "3"))
     assert not list(tmp_path.glob(f"{REPLACED}*")) and not (tmp_path / second).exists()
     assert _state(tmp_path) == ("3", "3", "3")
+
+
+def test_a_file_written_atomically_is_synced_unless_asked_not_to(tmp_path, monkeypatch):
+    """`kg build --timings` writes its measurement unsynced: a sync then waits for the disk to take the
+    previous generation's removal (~0.06 s of an incremental build)."""
+    synced = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    write_atomically({tmp_path / "a.json": b"1"})
+    assert len(synced) == 1
+    write_atomically({tmp_path / "a.json": b"2"}, sync=False)
+    assert len(synced) == 1 and (tmp_path / "a.json").read_bytes() == b"2"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
 
 
 def test_outputs_from_before_are_adopted_then_replaced_at_once(tmp_path, monkeypatch):
