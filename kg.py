@@ -6,6 +6,8 @@ Exit codes: 0 ok, 1 warnings treated as errors (--strict) or data does not confo
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import sys
 from pathlib import Path
@@ -500,6 +502,9 @@ def report_cmd(out: Path | None, build_dir: Path, dossier: Path) -> None:
 
 
 def main() -> None:
+    # Python's collector walks every object still alive once more on the way out (~0.08 s after an incremental
+    # build of 1,000 documents, whose results are alive until the end); what lives at exit is left to the OS.
+    atexit.register(gc.freeze)
     cli()
 
 
