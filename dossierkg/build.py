@@ -37,7 +37,7 @@ from .policy import instrument_triples
 from .provenance import activity_triples, build_time, inputs_key, source_triples
 from .records import Document, Problem
 from .resolve import Quoted, resolve
-from .store import STORE_DIR, Loading, copy_store, patch_store, store_change, store_counts
+from .store import STORE_DIR, Loading, StoreCopy, copy_store, patch_store, store_change, store_counts
 from .timings import Timings
 from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
 
@@ -372,13 +372,14 @@ def clean_leftovers(out: Path) -> list[Path]:
         if path.is_file():
             path.unlink(missing_ok=True)
             removed.append(path)
-    for name in (f".{STORE_DIR}.new", f".{STORE_DIR}.old", ".cache/parse"):
+    for name in (NEXT_STORE, f".{STORE_DIR}.new", f".{STORE_DIR}.old", ".cache/parse"):
         if (out / name).is_dir():
             shutil.rmtree(out / name, ignore_errors=True)
             removed.append(out / name)
     return removed
 
 
+NEXT_STORE = f".{STORE_DIR}.next"  # out/.store.next: the previous store being copied, to be patched
 PATCH_AT_MOST = 0.25  # share of graphs changed up to which the previous store is copied and patched
 
 
@@ -422,28 +423,35 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
     if _keep_unchanged(out, stamp, built):  # before resolution and the shapes: a build of nothing new is quick
         return built
     current = current_generation(out)
-    searches = _searches(current, salt)  # what the previous build's searches found
-    quoted = searches.get("quotations")
-    ctx = prepare(sources, docs, minter, curation, links, quoted if isinstance(quoted, Quoted) else None)
-    if validate:
-        ctx.shapes, ctx.engine = _prepared_shapes(memo, engine), engine
-    else:
-        ctx.engine = None
-    keys = unit_keys(ctx, salt)
-    gc.freeze()  # the resolution and the shapes
-    clock.mark("resolve")
+    # the copy of the previous store, to be patched, made by the other core while this one resolves
+    early = StoreCopy(current / STORE_DIR, out / NEXT_STORE) if current and (current / STORE_DIR).is_dir() else None
+    try:
+        searches = _searches(current, salt)  # what the previous build's searches found
+        quoted = searches.get("quotations")
+        ctx = prepare(sources, docs, minter, curation, links, quoted if isinstance(quoted, Quoted) else None)
+        if validate:
+            ctx.shapes, ctx.engine = _prepared_shapes(memo, engine), engine
+        else:
+            ctx.engine = None
+        keys = unit_keys(ctx, salt)
+        gc.freeze()  # the resolution and the shapes
+        clock.mark("resolve")
 
-    def fill(gen: Path, previous: Path | None) -> list[str]:
-        with ThreadPoolExecutor(1, thread_name_prefix="parsed") as meanwhile:
-            parsed = meanwhile.submit(_write_pickle, gen / PARSED, (memo.salt, parses))
-            _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation,
-                              searches if previous == current else _searches(previous, salt), progress, clock)
-            _write_pickle(gen / STAMP, (stamp, built.counts, built.report, built.notes, built.graphs))
-            parsed.result()
-        return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, PARSED, turtle.CHUNKS]
+        def fill(gen: Path, previous: Path | None) -> list[str]:
+            with ThreadPoolExecutor(1, thread_name_prefix="parsed") as meanwhile:
+                parsed = meanwhile.submit(_write_pickle, gen / PARSED, (memo.salt, parses))
+                _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation,
+                                  searches if previous == current else _searches(previous, salt), progress, clock,
+                                  early if previous == current else None)
+                _write_pickle(gen / STAMP, (stamp, built.counts, built.report, built.notes, built.graphs))
+                parsed.result()
+            return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, PARSED, turtle.CHUNKS]
 
-    publish(out, {}, {}, fill)
-    clock.mark("publish")  # the last files synced, the switch to the new generation, the previous one removed
+        publish(out, {}, {}, fill)
+        clock.mark("publish")  # the last files synced, the switch to the new generation, the previous one removed
+    finally:
+        if early is not None:
+            early.close()  # (removed, unless a patched store was made of it)
     return built
 
 
@@ -525,9 +533,9 @@ def _unpickled(path: Path):
 
 def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list[str], salt: str, built: Built,
                       used: list, links: Path, curation: Path, searches: dict, progress: Progress | None,
-                      clock: Timings) -> None:
+                      clock: Timings, early: StoreCopy | None = None) -> None:
     """The files, index and store of a new generation, reusing what the previous one has for unchanged keys
-    (`searches`: what its searches found)."""
+    (`searches`: what its searches found; `early`: a copy of its store begun before)."""
     minter = ctx.minter
     old_index = Index.read(previous)
     built.distrusted = old_index.misfit(previous) if previous is not None and old_index.entries else None
@@ -540,11 +548,12 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     patch = (previous is not None and (previous / STORE_DIR).is_dir()
              and len(work) <= PATCH_AT_MOST * max(1, len(order)))
     store = None if patch else ox.Store(str(gen / STORE_DIR))
+    if early is not None and not patch:
+        early.close()  # not wanted: many graphs changed
     with ThreadPoolExecutor(1, thread_name_prefix="store") as thread, \
             Loading(store) if store is not None else nullcontext() as loading, \
             Writer(gen, previous, old_index, loading=loading, union=not patch) as writer:  # (all meanwhile)
-        # the copy of the previous store, to be patched, made meanwhile (Oxigraph lets go of the GIL)
-        copied = thread.submit(copy_store, previous / STORE_DIR, gen / STORE_DIR) if patch else None
+        copied = thread.submit(_store_to_patch, previous, gen, early) if patch else None  # (meanwhile)
         units: list = []  # a Unit, or the key of one copied
         added: list[bytes] = []
         made = run_units(ctx, work, gen / PARTS, cpu=clock.cpu)
@@ -664,6 +673,13 @@ def _turtle_from_pieces(gen: Path) -> None:
     ordered = sort_unique(union)
     turtle.write(ordered, gen / OUTPUTS["ttl"])
     ordered.unlink()
+
+
+def _store_to_patch(previous: Path, gen: Path, early: StoreCopy | None) -> ox.Store:
+    """The previous generation's store copied into `gen`, writable: the copy begun `early` when there is one."""
+    if early is not None and early.previous == previous / STORE_DIR:
+        return early.take(gen / STORE_DIR)
+    return copy_store(previous / STORE_DIR, gen / STORE_DIR)
 
 
 def _unit_pickles(generation: Path | None, index: Index) -> dict[str, bytes]:

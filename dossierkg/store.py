@@ -20,12 +20,14 @@ import json
 import os
 import queue
 import re
+import shutil
 import socket
 import threading
 import time
 import urllib.error
 import urllib.parse
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,6 +213,26 @@ def copy_store(previous: Path, path: Path) -> ox.Store:
     """A writable copy at `path` of the store at `previous` (hard links to its immutable files)."""
     ox.Store.read_only(str(previous)).backup(str(path))
     return ox.Store(str(path))
+
+
+class StoreCopy:
+    """A copy of the store at `previous` made at `path` by a thread of its own (Oxigraph lets go of the GIL)
+    while the caller goes on: `take` moves it where it is wanted, opened; what is not taken is removed at
+    `close`."""
+
+    def __init__(self, previous: Path, path: Path):
+        self.previous, self.path = previous, path
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="store-copy")
+        self.done = self.thread.submit(lambda: ox.Store.read_only(str(previous)).backup(str(path)))
+
+    def take(self, where: Path) -> ox.Store:
+        self.done.result()
+        os.rename(self.path, where)
+        return ox.Store(str(where))
+
+    def close(self) -> None:
+        self.thread.shutdown(wait=True)
+        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def patch_store(store: ox.Store, change: StoreChange) -> None:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -435,6 +436,49 @@ def test_incremental_build_equals_a_full_build(tmp_path):
     assert b"hierover te oordelen" in (tmp_path / "inc" / "dossier.nq").read_bytes()
     inc, full = open_store(tmp_path / "inc"), open_store(tmp_path / "full")  # patched and loaded alike
     assert set(inc) == set(full) and len(inc) == len(full)
+
+
+def test_the_previous_store_is_copied_while_the_build_resolves_and_what_is_not_patched_is_removed(
+        tmp_path, monkeypatch):
+    """The copy of the previous store that an incremental build patches is begun before resolution, in a thread
+    of its own: it becomes the new generation's store. When too much changed to patch it, it is removed; a
+    copy a stopped build left is removed by the next."""
+    import dossierkg.build as build_module
+    from dossierkg.build import NEXT_STORE
+    from dossierkg.store import StoreCopy
+
+    copies = []
+
+    class Recorded(StoreCopy):
+        def __init__(self, *args):
+            super().__init__(*args)
+            copies.append(self)
+
+    def not_again(*args):
+        raise AssertionError("the store copied again")
+
+    monkeypatch.setattr(build_module, "StoreCopy", Recorded)
+    monkeypatch.setattr(build_module, "copy_store", not_again)
+    dossier, run = _dossier_and_kg_build(tmp_path)
+    out = tmp_path / "out"
+    assert run(out).exit_code == 0 and not copies  # nothing to copy yet
+    before = set(open_store(out))
+    path = dossier / "002_c13e7b55d78e5ffc.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
+    assert run(out).exit_code == 0
+    [copy] = copies
+    assert copy.done.done()
+    assert not (out / NEXT_STORE).exists() and set(open_store(out)) != before  # taken, and patched
+    (out / NEXT_STORE).mkdir()  # as a stopped build leaves it
+    (out / NEXT_STORE / "000001.sst").write_bytes(b"half")
+    result = CliRunner().invoke(kg.cli, ["build", "--dossier", str(dossier), "--out", str(out),
+                                         "--base", "https://example.org/elders/"])  # every graph changes
+    assert result.exit_code == 0, result.output
+    assert len(copies) == 2 and "document graphs unchanged" not in result.output
+    assert not (out / NEXT_STORE).exists()
+    iris = {q.subject.value for q in open_store(out) if isinstance(q.subject, ox.NamedNode)}
+    assert any(i.startswith("https://example.org/elders/") for i in iris)  # loaded afresh, not patched
+    assert not any(i.startswith("https://w3id.org/dossier-kg/id/") for i in iris)
 
 
 def _dossier_and_kg_build(tmp_path: Path):
