@@ -276,7 +276,7 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
         if ctx.engine:
             from .validate import validate_quads
             with clock.part("global.validate"):
-                results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes, engine=ctx.engine,
+                results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes_graph(), engine=ctx.engine,
                                          parallel=1, report_graph=False).results
         with clock.part("global.serialise"):
             pieces = pieces_of(nq, g)
@@ -430,11 +430,11 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
         quoted = searches.get("quotations")
         ctx = prepare(sources, docs, minter, curation, links, quoted if isinstance(quoted, Quoted) else None)
         if validate:
-            ctx.shapes, ctx.engine = _prepared_shapes(memo, engine), engine
+            ctx.shapes, ctx.engine = partial(_prepared_shapes, memo, engine), engine  # prepared when first wanted
         else:
             ctx.engine = None
         keys = unit_keys(ctx, salt)
-        gc.freeze()  # the resolution and the shapes
+        gc.freeze()  # the resolution
         clock.mark("resolve")
 
         def fill(gen: Path, previous: Path | None) -> list[str]:
@@ -541,9 +541,8 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     built.distrusted = old_index.misfit(previous) if previous is not None and old_index.entries else None
     if built.distrusted:
         old_index = Index()
-    old_pickles = _unit_pickles(previous, old_index)
     order = sorted(range(len(ctx.docs)), key=lambda i: str(minter.graph(ctx.docs[i].source)))
-    reusable = {keys[i] for i in order if keys[i] in old_pickles}
+    reusable = {keys[i] for i in order if keys[i] in old_index.entries}  # (a unit that cannot be read: made again)
     work = [(i, keys[i]) for i in order if keys[i] not in reusable]
     patch = (previous is not None and (previous / STORE_DIR).is_dir()
              and len(work) <= PATCH_AT_MOST * max(1, len(order)))
@@ -573,6 +572,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         made.close()  # the workers end now, not when the generator is collected: they hold memory
         writer.hand_on()  # the store loads the documents' graphs while the graphs across documents are made
         writer.sync_so_far()
+        old_pickles = _unit_pickles(previous, old_index)
         old_units = _unpickled_units(old_pickles)  # while the thread copies
         old_pickles = {k: old_pickles[k] for k in old_units}
         units = _units_kept(units, old_units, ctx, order, keys, gen)

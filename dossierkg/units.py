@@ -47,8 +47,13 @@ class Context:
     curated: frozenset
     inputs: dict = field(default_factory=dict)
     times: dict = field(default_factory=dict)
-    shapes: object = None
+    shapes: object = None  # the shapes graph, or a function that prepares it (called when first wanted)
     engine: str | None = "fast"
+
+    def shapes_graph(self):
+        if callable(self.shapes):
+            self.shapes = self.shapes()
+        return self.shapes
 
 
 @dataclass
@@ -128,7 +133,7 @@ def _run_batch(batch: list[tuple[int, str]]) -> tuple[list[tuple[Unit, Placed]],
     if ctx.engine:
         from .validate import validate_quads
         with cpu_part(cpu, "units.validate"):
-            report = validate_quads(quads, ctx.shapes, engine=ctx.engine, parallel=1, report_graph=False,
+            report = validate_quads(quads, ctx.shapes_graph(), engine=ctx.engine, parallel=1, report_graph=False,
                                     nquads=b"".join(p.nq for _, p in made) if ctx.engine == "fast" else None)
         by_graph: dict = {}
         for r in report.results:
@@ -167,6 +172,8 @@ def run_units(ctx: Context, work: list[tuple[int, str]], parts: Path, workers: i
     its last unit; the folder when the generator ends or is closed. The CPU seconds of each part of the
     units' work are added to `cpu`."""
     global _CTX, _PARTS
+    if ctx.engine:
+        ctx.shapes_graph()  # (here: before the workers are forked, and after the caller's first copies are sent)
     batches = [work[i:i + BATCH] for i in range(0, len(work), BATCH)]
     _CTX, _PARTS = ctx, parts
     parts.mkdir(exist_ok=True)
