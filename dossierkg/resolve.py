@@ -204,11 +204,12 @@ def _again(docs: list[Document], texts: dict[str, str], ids: dict[str, str], sha
            earlier: Quoted) -> dict | None:
     """The quotations of each document by source, found from the previous build's search: those of a changed
     document looked up anew; those of an unchanged one kept, unless a changed document holds it before the
-    document it was found in (or that one changed or is gone). None (search from scratch) when the identity
-    of a document searched both times changed, or when more than a quarter of the documents changed."""
-    changed = {s for s, sha in shas.items() if earlier.shas.get(s) != sha}
-    if len(changed) > AGAIN_AT_MOST * max(1, len(docs)) or \
-            any(ids.get(s) != i for s, i in earlier.ids.items() if s in shas and s not in changed):
+    document it was found in (or that one changed or is gone). A document whose identity changed counts as
+    changed: another rendering of a document never quotes it, so which documents may hold its quotations,
+    and whose quotations it may hold, changed with it. None (search from scratch) when more than a quarter
+    of the documents changed."""
+    changed = {s for s, sha in shas.items() if earlier.shas.get(s) != sha or earlier.ids.get(s) != ids.get(s)}
+    if len(changed) > AGAIN_AT_MOST * max(1, len(docs)):
         return None
     order = {d.source: k for k, d in enumerate(docs)}
     fresh = sorted(order[s] for s in changed)

@@ -77,19 +77,30 @@ def test_a_search_for_quotations_from_an_earlier_one_finds_what_a_search_from_sc
         texts[name] = _document(rng, phrases)
         ids[name] = ids[change] if round_ % 3 == 0 else f"new-{round_}"
         ids = {k: v for k, v in ids.items() if k in texts}
+        same, other = rng.sample(sorted(texts), 2)  # an unchanged text becomes a rendering of another, or apart
+        ids[same] = ids[other] if round_ % 2 else f"apart-{round_}"
         from_scratch, _ = _search(texts, ids)
         found, quoted = _search(texts, ids, quoted)
         assert again[-1] is not None  # started from the previous search
         assert found == from_scratch
 
 
-def test_a_search_starts_from_scratch_when_an_unchanged_documents_identity_changed():
+def test_an_unchanged_document_whose_identity_changed_is_searched_again_as_a_changed_one(monkeypatch):
+    """Two texts that quote each other become renderings of one document (an edit in one made their question
+    sets' fingerprints equal): neither quotes the other any more. The search starts from the previous one all
+    the same (rendering the two as changed), and finds what a search from scratch finds."""
     rng = random.Random(1)
     phrases = [_phrase(rng) for _ in range(8)]
     texts = _corpus(rng, 12, phrases)
+    unique = "zeer bijzondere woorden die verder nergens staan"
+    texts["004.txt"] = texts["004.txt"].replace("Vraag 1\n", f"Vraag 1\nZij schreef «{unique}»?\n")
+    texts["003.txt"] += f"Vraag 4\nHier staan {unique}.\n"
     ids = {name: name for name in texts}
-    _, quoted = _search(texts, ids)
-    ids["003.txt"] = ids["004.txt"]  # the two are now renderings of one document: neither quotes the other
+    before, quoted = _search(texts, ids)
+    assert any(q.source == "004.txt" and q.target == "003.txt" for q in before)
+    ids["003.txt"] = ids["004.txt"]
     docs = [parse_bytes(texts[name].encode(), name) for name in sorted(texts)]
-    assert resolve_module._again(docs, texts, ids, {d.source: d.sha256 for d in docs}, quoted) is None
-    assert _search(texts, ids, quoted)[0] == _search(texts, ids)[0]
+    assert resolve_module._again(docs, texts, ids, {d.source: d.sha256 for d in docs}, quoted) is not None
+    after = _search(texts, ids, quoted)[0]
+    assert after == _search(texts, ids)[0]
+    assert not any(q.source == "004.txt" and q.target == "003.txt" for q in after)
