@@ -181,7 +181,7 @@ def write_atomically(files: dict[Path, bytes], sync: bool = True) -> None:
 
 CURRENT = ".current"  # out/.current -> .gen.<id>: the generation users read
 GENERATION = ".gen."  # out/.gen.<id>/: one build's outputs
-REPLACED = ".old."  # out/.old.<id>/: a generation replaced, being removed by a process of its own
+REPLACED = ".old."  # out/.old.<id>/: a generation replaced, being removed in the background
 
 
 def publish(out: Path, files: dict[str, bytes], folders: dict | None = None,
@@ -194,8 +194,8 @@ def publish(out: Path, files: dict[str, bytes], folders: dict | None = None,
     `<name> -> .current/<name>`. So a reader — or whoever looks after the process was killed at any point —
     sees all the old outputs or all the new ones: never a missing, half-written or mixed set. Files of the
     current generation that are not given are kept (hard-linked into the new one); the previous generation
-    is moved aside after the switch and removed by a process of its own. `fill(generation, previous generation)` may write more into the new
-    generation and returns the names it wrote. Outputs from before (a regular file, a real folder) are first adopted into
+    is moved aside after the switch and removed by `rm` in the background. `fill(generation, previous
+    generation)` may write more into the new generation and returns the names it wrote. Outputs from before (a regular file, a real folder) are first adopted into
     a generation of their own, unchanged. Where symbolic links cannot be made, each file is replaced
     atomically and each folder renamed into place (atomic one by one, not as a set)."""
     folders = folders or {}
