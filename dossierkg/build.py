@@ -442,7 +442,7 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
                 parsed = meanwhile.submit(_write_pickle, gen / PARSED, (memo.salt, parses))
                 _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation,
                                   searches if previous == current else _searches(previous, salt), progress, clock,
-                                  early if previous == current else None)
+                                  early)
                 _write_pickle(gen / STAMP, (stamp, built.counts, built.report, built.notes, built.graphs))
                 parsed.result()
             return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, PARSED, turtle.CHUNKS]
@@ -676,7 +676,8 @@ def _turtle_from_pieces(gen: Path) -> None:
 
 
 def _store_to_patch(previous: Path, gen: Path, early: StoreCopy | None) -> ox.Store:
-    """The previous generation's store copied into `gen`, writable: the copy begun `early` when there is one."""
+    """The previous generation's store copied into `gen`, writable: the copy begun `early` when it is of that
+    store."""
     if early is not None and early.previous == previous / STORE_DIR:
         return early.take(gen / STORE_DIR)
     return copy_store(previous / STORE_DIR, gen / STORE_DIR)

@@ -195,9 +195,10 @@ def publish(out: Path, files: dict[str, bytes], folders: dict | None = None,
     sees all the old outputs or all the new ones: never a missing, half-written or mixed set. Files of the
     current generation that are not given are kept (hard-linked into the new one); the previous generation
     is moved aside after the switch and removed by `rm` in the background. `fill(generation, previous
-    generation)` may write more into the new generation and returns the names it wrote. Outputs from before (a regular file, a real folder) are first adopted into
-    a generation of their own, unchanged. Where symbolic links cannot be made, each file is replaced
-    atomically and each folder renamed into place (atomic one by one, not as a set)."""
+    generation)` may write more into the new generation and returns the names it wrote. Outputs from before
+    (a regular file, a real folder) are first adopted into a generation of their own, unchanged. Where
+    symbolic links cannot be made, each file is replaced atomically and each folder renamed into place
+    (atomic one by one, not as a set)."""
     folders = folders or {}
     out.mkdir(parents=True, exist_ok=True)
     names = sorted(set(files) | set(folders))

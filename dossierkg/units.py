@@ -51,6 +51,7 @@ class Context:
     engine: str | None = "fast"
 
     def shapes_graph(self):
+        """The shapes graph, prepared now if it was not yet."""
         if callable(self.shapes):
             self.shapes = self.shapes()
         return self.shapes
