@@ -158,6 +158,17 @@ def test_negative(text):
     assert find_legal_mentions(text) == []
 
 
+def test_no_break_and_thin_spaces_are_spaces():
+    """Read as spaces (the patterns only know spaces and tabs), with spans in the text as it is."""
+    text = "op grond van artikel\u00a043, eerste\u2009lid, van de\u202fVreemdelingenwet\u00a02000 is"
+    mentions = find_legal_mentions(text)
+    _check_spans(text, mentions)
+    assert [(m.text, m.act, m.provision) for m in mentions] == [
+        ("artikel 43, eerste lid, van de Vreemdelingenwet 2000", "vw2000", "art43-lid1")]
+    a, b = mentions[0].span
+    assert text[a:b] == "artikel\u00a043, eerste\u2009lid, van de\u202fVreemdelingenwet\u00a02000"
+
+
 def test_no_mention_across_a_paragraph_break():
     text = "op grond van artikel 43 van de\n\n \n\nVreemdelingenwet 2000 is"
     mentions = find_legal_mentions(text)

@@ -81,7 +81,10 @@ ORDINALS = {
 }
 
 # --- whitespace ------------------------------------------------------------------------------------------
-_H = r"[ \t\u00a0\u2009\u202f]"  # horizontal space
+# Horizontal space is a space or a tab: the text is searched with its no-break and thin spaces made spaces
+# (`_plain`: the same offsets). A class of characters past Latin-1, repeated in every gap, made compiling the
+# patterns take ~28 ms instead of ~8 on every start of kg.
+_H = r"[ \t]"
 _NL = rf"\r?\n{_H}*"
 G = rf"(?:{_H}+(?:{_NL}){{0,2}}|(?:{_NL}){{1,2}})"  # a gap between words: spaces, at most two line breaks
 OG = rf"(?:{G})?"  # an optional gap
@@ -218,8 +221,16 @@ def normalise(s: str) -> str:
     return " ".join(s.split())
 
 
+def _plain(text: str) -> str:
+    """`text` with its no-break and thin spaces made spaces (the same length)."""
+    if text.isascii():
+        return text
+    return text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+
+
 def find_legal_mentions(text: str, start: int = 0, end: int | None = None) -> list[LegalMention]:
     """Legal references lying wholly in text[start:end], in order; spans and lines refer to the whole text."""
+    text = _plain(text)
     n = len(text)
     end = n if end is None else max(0, min(end, n))
     start = max(0, min(start, end))
