@@ -9,7 +9,7 @@ import pytest
 
 from dossierkg.parse import layout, parse_bytes, parse_file
 from dossierkg.parse.citations import describe, parliamentary_reference
-from dossierkg.parse.clean import join_lines
+from dossierkg.parse.clean import join_lines, normalise
 from dossierkg.parse.dates import parse_date
 from dossierkg.parse.labels import numbers
 from dossierkg.paths import ROOT
@@ -54,6 +54,16 @@ def test_every_line_break_hyphen_of_the_dossier(case):
 ])
 def test_real_hyphens_and_broken_urls(before, after, joined):
     assert join_lines([before, after]) == joined
+
+
+def test_normalise_takes_every_whitespace_character_as_a_regular_expression_does():
+    """Each character a regular expression's \\s matches, NBSP, zero-width space and NUL: a run of them is one
+    space, none at the ends."""
+    spaces = [c for c in map(chr, range(0x3100)) if re.fullmatch(r"[\s\u00a0\u200b\x00]", c)]
+    assert len(spaces) == 31 and "\u200b" in spaces and "\u2009" in spaces
+    for c in spaces:
+        assert normalise(f"{c}a{c}{c}b \u00e9{c}") == "a b \u00e9"
+    assert normalise("\u200b") == "" and normalise("x\u200cy") == "x\u200cy"  # a zero-width non-joiner is no space
 
 
 def _doc(body: str):
