@@ -24,7 +24,8 @@ from .namespace import DKG, PROV, RDF, XSD
 from .provenance import span_read, span_triples
 from .records import Document
 from .resolve import _flexible
-from .reuse import MINIMUM, SENTENCES, Sentence, find_reuse, find_sentence_reuse, search, sentences, shingle_sets
+from .reuse import (MINIMUM, SENTENCES, Sentence, ShingleSets, find_reuse, find_sentence_reuse, search, sentences,
+                    shingle_sets)
 
 
 @dataclass
@@ -32,8 +33,8 @@ class Passages:
     """What reuse detection needs of one document, made from it and its text alone."""
 
     sentences: list  # (block, raw span) of each sentence `document_sentences` found
-    sentence_shingles: list  # the `shingles` of each sentence (their text is not kept)
-    answer_shingles: list  # the `shingles` of each answer
+    sentence_shingles: ShingleSets  # the `shingles` of each sentence (their text is not kept)
+    answer_shingles: ShingleSets  # the `shingles` of each answer
 
 
 def document_passages(doc: Document, text: str) -> Passages:
