@@ -2,6 +2,7 @@
 them; span triples built without rdflib's checks, the same as built with them."""
 
 import os
+import pickle
 import random
 import subprocess
 import sys
@@ -143,6 +144,18 @@ def test_a_texts_shingles_depend_on_it_alone():
             for seed, first in (("1", ""), ("2", "shingles('gezegd heeft de minister niet');"))}
     assert runs == {f"{sorted(shingles(text))}\n"}
     assert len(shingles(text)) == 5
+
+
+def test_shingle_sets_are_each_texts_shingles_and_survive_a_pickle():
+    texts = ["De minister van Financiën heeft dat gezegd", "", "twee woorden", "De minister van Financiën zei"]
+    sets = shingle_sets(texts)
+    assert len(sets) == 4 and [list(s) for s in sets] == [list(shingles(t)) for t in texts]
+    assert [list(sets[i]) for i in (0, 1, 3, -1)] == [list(shingles(texts[i])) for i in (0, 1, 3, 3)]
+    with pytest.raises(IndexError):
+        sets[4]
+    again = pickle.loads(pickle.dumps(sets))
+    assert again == sets and [list(s) for s in again] == [list(s) for s in sets]
+    assert again != shingle_sets(texts[:3]) and again != shingle_sets(texts[::-1])
 
 
 def test_the_word_index_finds_whole_words_and_words_before_a_line_end_hyphen():
