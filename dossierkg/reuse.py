@@ -65,10 +65,7 @@ class ShingleSets:
         return memoryview(self.flat)[self.ends[i - 1] if i else 0:self.ends[i]]
 
     def __iter__(self):
-        flat, start = memoryview(self.flat), 0
-        for end in self.ends:
-            yield flat[start:end]
-            start = end
+        return map(memoryview(self.flat).__getitem__, map(slice, chain((0,), self.ends), self.ends))
 
     def __eq__(self, other) -> bool:
         return isinstance(other, ShingleSets) and self.ends == other.ends and self.flat == other.flat
