@@ -31,10 +31,11 @@ from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
 from .passages import Reuse, Searched, answer_reuse, passage_reuse
 from .paths import ONTOLOGY, SHAPES
-from . import collector, turtle
+from . import collector, packed, turtle
 from .pieces import Index, Pieces, Writer, graph_nquads, ntriples, pieces_of, sort_unique
 from .policy import instrument_triples
 from .provenance import activity_triples, build_time, inputs_key, source_triples
+from .packed import UNREADABLE
 from .records import Document, Problem
 from .resolve import Quoted, resolve
 from .store import STORE_DIR, Loading, StoreCopy, copy_store, patch_store, store_change, store_counts
@@ -42,12 +43,11 @@ from .timings import Timings
 from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, unit_key, unit_triples
 
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
-UNITS = ".units.pickle"  # in a generation: the pickled Unit of every key in its .pieces.json, each apart
+UNITS = ".units.pickle"  # in a generation: the pickled Unit of every key in its .pieces.json (packed)
 SEARCHED = ".reuse.pickle"  # in a generation: (salt, what its searches for reuse and quotations found)
 STAMP = ".inputs.pickle"  # in a generation: the stamp of the inputs it was built from, and its summary
-PARSED = ".parsed.pickle"  # in a generation: (code, its sources' parses: the pickle of (Document, text) by key)
-# what unpickling bytes that are damaged, or were pickled by other code, raises
-UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
+PARSED = ".parsed.pickle"  # in a generation: its sources' parses, the pickle of (Document, text) by key, and the
+# code that made them (packed)
 PARTS = ".parts"  # in a generation being written: the pieces the workers left, until copied
 Progress = Callable[[str, int, int], None]
 
@@ -124,8 +124,8 @@ def _parse_one(src: Source) -> bytes:
     return pickle.dumps((parse_bytes(src.data, src.path.name), src.text), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def parse_all(sources: list[Source], kept: dict[str, bytes] | None = None, progress: Progress | None = None
-              ) -> tuple[list[Document], dict[str, bytes]]:
+def parse_all(sources: list[Source], kept: dict | None = None, progress: Progress | None = None
+              ) -> tuple[list[Document], dict]:
     """Every source parsed, on every core when many, but for those `kept` (a previous build's parses, by
     "<sha256> <file name>") has; each source's text decoded. Returns the documents and the parses by key."""
     kept = kept or {}
@@ -440,7 +440,7 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
 
         def fill(gen: Path, previous: Path | None) -> list[str]:
             with ThreadPoolExecutor(1, thread_name_prefix="parsed") as meanwhile:
-                parsed = meanwhile.submit(_write_pickle, gen / PARSED, (memo.salt, parses))
+                parsed = meanwhile.submit(packed.write, gen / PARSED, parses, memo.salt)
                 _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation,
                                   searches if previous == current else _searches(previous, salt), progress, clock,
                                   early)
@@ -596,7 +596,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
             built.graphs[names[unit.graph]] = URIRef(unit.graph)
         removed = [writer.old_nquads(k) for k in writer.old.entries if k not in writer.index.entries] if patch else []
         writer.close()
-        (gen / UNITS).write_bytes(_units_pickle(units + [u for u, _ in across], old_pickles))
+        packed.write(gen / UNITS, _pickled_units(units + [u for u, _ in across], old_pickles))
         _write_pickle(gen / SEARCHED, (salt, searched))
         if ctx.engine:
             from .validate import Report
@@ -684,16 +684,16 @@ def _store_to_patch(previous: Path, gen: Path, early: StoreCopy | None) -> ox.St
     return copy_store(previous / STORE_DIR, gen / STORE_DIR)
 
 
-def _unit_pickles(generation: Path | None, index: Index) -> dict[str, bytes]:
+def _unit_pickles(generation: Path | None, index: Index) -> dict[str, memoryview]:
     """The pickle of each unit of a generation whose pieces are indexed in it (a unit the next generation
     keeps is not pickled again: 10,000 documents' units took 2.6 s to pickle whole)."""
-    pickles = _unpickled(generation / UNITS) if generation is not None else None
-    if not isinstance(pickles, dict):
+    kept = packed.read(generation / UNITS) if generation is not None else None
+    if kept is None:
         return {}
-    return {k: p for k, p in pickles.items() if k in index.entries and isinstance(p, bytes)}
+    return {k: p for k, p in kept[1].items() if k in index.entries}
 
 
-def _unpickled_units(pickles: dict[str, bytes]) -> dict[str, Unit]:
+def _unpickled_units(pickles: dict[str, memoryview]) -> dict[str, Unit]:
     """The units of `pickles` (by key) but those that cannot be read."""
     out = {}
     with collector.paused():
@@ -720,20 +720,17 @@ def _units_kept(units: list, old: dict[str, Unit], ctx: Context, order: list[int
     return [old[u] if isinstance(u, str) else u for u in units]
 
 
-def _units_pickle(units: list[Unit], pickles: dict[str, bytes]) -> bytes:
+def _pickled_units(units: list[Unit], pickles: dict[str, memoryview]) -> dict[str, bytes | memoryview]:
     """What UNITS holds: each unit's pickle by its key, taken from `pickles` (the previous generation's) when
     there (a key is made from everything its unit is made from)."""
     with collector.paused():
-        return pickle.dumps({u.key: pickles.get(u.key) or pickle.dumps(u, protocol=pickle.HIGHEST_PROTOCOL)
-                             for u in units}, protocol=pickle.HIGHEST_PROTOCOL)
+        return {u.key: pickles.get(u.key) or pickle.dumps(u, protocol=pickle.HIGHEST_PROTOCOL) for u in units}
 
 
-def _parses(generation: Path | None, salt: str) -> dict[str, bytes]:
+def _parses(generation: Path | None, salt: str) -> dict[str, memoryview]:
     """The parses of a generation's sources, if the same code (`salt`) made them; empty otherwise."""
-    kept = _unpickled(generation / PARSED) if generation is not None else None
-    if not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != salt or not isinstance(kept[1], dict):
-        return {}
-    return kept[1]
+    kept = packed.read(generation / PARSED) if generation is not None else None
+    return kept[1] if kept is not None and kept[0] == salt else {}
 
 
 def _searches(generation: Path | None, salt: str) -> dict:

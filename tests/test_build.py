@@ -516,15 +516,16 @@ def test_a_previous_unit_that_cannot_be_read_is_made_again(tmp_path, damage):
     """The previous build keeps each graph's unit (what the build needs of it across documents) as a pickle of
     its own. One that cannot be read, of a graph that did not change, is made again (its pieces are still
     copied): the build says what a build from scratch says, writes what it writes, and keeps a sound unit."""
+    from dossierkg import packed
     from dossierkg.build import UNITS, _unit_pickles, _unpickled_units
     from dossierkg.pieces import Index
 
     dossier, run = _dossier_and_kg_build(tmp_path)
     assert run(tmp_path / "inc").exit_code == 0
     generation = (tmp_path / "inc" / ".current").resolve()
-    pickles = pickle.loads((generation / UNITS).read_bytes())
-    note = next(k for k, p in pickles.items() if b"003_" in p)  # a unit of a document that stays as it is
-    (generation / UNITS).write_bytes(pickle.dumps({**pickles, note: damage}))
+    _, pickles = packed.read(generation / UNITS)
+    note = next(k for k, p in pickles.items() if b"003_" in bytes(p))  # a unit of a document that stays as it is
+    packed.write(generation / UNITS, {**pickles, note: damage})
     path = dossier / "002_c13e7b55d78e5ffc.txt"
     path.write_text(path.read_text(encoding="utf-8").replace(" het ", " dat ", 1), encoding="utf-8")
     inc = run(tmp_path / "inc")
