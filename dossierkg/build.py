@@ -570,7 +570,9 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
                     added.append(placed.read("nq"))
             if progress:
                 progress("map", n, len(order))
-        made.close()  # the workers end now, not when the generator is collected: they hold memory
+        writer.send()
+        for _ in made:  # none is left: the generator ends now, the last units made whole (their passages and
+            pass  # validation) while the thread copies, the workers gone (not when it is collected: they hold memory)
         writer.hand_on()  # the store loads the documents' graphs while the graphs across documents are made
         writer.sync_so_far()
         old_pickles = _unit_pickles(previous, old_index)

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import shutil
 from collections import Counter
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from .links import organisation_triples
 from .mapping import map_document
 from .namespace import DCTERMS, DKG, PROV, RDF
 from .passages import document_passages
-from .pieces import Placed, graph_pieces, remove_part, write_part
+from .pieces import Pieces, Placed, graph_pieces, remove_part, write_part
 from .policy import legal_triples
 from .provenance import activity_triples, source_triples
 from .timings import cpu_part
@@ -114,6 +114,14 @@ _PARTS: Path | None = None  # the folder where batches leave their pieces
 
 def _run_batch(batch: list[tuple[int, str]]) -> tuple[list[tuple[Unit, Placed]], Counter]:
     """The units of a batch, and the CPU seconds of each part of their work."""
+    made, quads, cpu = _mapped(batch)
+    _finish(batch, made, quads, cpu)
+    return _written(batch, made, cpu), cpu
+
+
+def _mapped(batch: list[tuple[int, str]]) -> tuple[list[tuple[Unit, Pieces]], list[tuple], Counter]:
+    """The units of a batch mapped and serialised, without their passages and validation results (`_finish`):
+    ([(unit, pieces)], the quads, the CPU seconds of each part of the work)."""
     ctx = _CTX
     cpu: Counter = Counter()
     made = []
@@ -126,11 +134,26 @@ def _run_batch(batch: list[tuple[int, str]]) -> tuple[list[tuple[Unit, Placed]],
         with cpu_part(cpu, "units.serialise"):
             pieces = graph_pieces(triples, graph)
         with cpu_part(cpu, "units.map"):
-            unit = summarise(key, doc.source, graph, triples, ctx.curated, pieces.triples)
+            made.append((summarise(key, doc.source, graph, triples, ctx.curated, pieces.triples), pieces))
             quads += [(s, p, o, graph) for s, p, o in triples]
+    return made, quads, cpu
+
+
+def _written(batch: list[tuple[int, str]], made: list[tuple[Unit, Pieces]], cpu: Counter
+             ) -> list[tuple[Unit, Placed]]:
+    """The units of a batch with where their pieces were written (a file of the batch's own, in _PARTS)."""
+    with cpu_part(cpu, "units.write"):
+        placed = write_part(_PARTS / f"{batch[0][0]:06d}", [p for _, p in made])
+    return [(unit, where) for (unit, _), where in zip(made, placed)]
+
+
+def _finish(batch: list[tuple[int, str]], made: list[tuple[Unit, Pieces]], quads: list[tuple],
+            cpu: Counter) -> None:
+    """The `_mapped` units of a batch given their passages and the results of validating their graphs."""
+    ctx = _CTX
+    for (i, _), (unit, _) in zip(batch, made):
         with cpu_part(cpu, "units.passages"):
-            unit.passages = document_passages(doc, ctx.texts[doc.source])
-        made.append((unit, pieces))
+            unit.passages = document_passages(ctx.docs[i], ctx.texts[unit.source])
     if ctx.engine:
         from .validate import validate_quads
         with cpu_part(cpu, "units.validate"):
@@ -141,9 +164,6 @@ def _run_batch(batch: list[tuple[int, str]]) -> tuple[list[tuple[Unit, Placed]],
             by_graph.setdefault(r.graph, []).append(r)
         for unit, _ in made:
             unit.results = by_graph.get(unit.graph, [])
-    with cpu_part(cpu, "units.write"):
-        placed = write_part(_PARTS / f"{batch[0][0]:06d}", [p for _, p in made])
-    return [(unit, where) for (unit, _), where in zip(made, placed)], cpu
 
 
 def can_fork(items: int, at_least: int) -> bool:
@@ -170,24 +190,39 @@ def run_units(ctx: Context, work: list[tuple[int, str]], parts: Path, workers: i
               cpu: Counter | None = None):
     """Yield (Unit, Placed) for each (document index, key) of `work`, in order. Workers leave the pieces
     in files in the folder `parts` (pieces.write_part), a batch's removed when the caller asks for what follows
-    its last unit; the folder when the generator ends or is closed. The CPU seconds of each part of the
-    units' work are added to `cpu`."""
+    its last unit; the folder when the generator ends or is closed. A batch made in this process (few units)
+    is yielded before its passages and validation are made, when the caller asks for what follows (its pieces
+    are written meanwhile): the units are whole when the generator has ended. The CPU seconds of each part of
+    the units' work are added to `cpu`."""
     global _CTX, _PARTS
-    if ctx.engine:
-        ctx.shapes_graph()  # (here: before the workers are forked, and after the caller's first copies are sent)
     batches = [work[i:i + BATCH] for i in range(0, len(work), BATCH)]
     _CTX, _PARTS = ctx, parts
     parts.mkdir(exist_ok=True)
     inline = not can_fork(len(work), INLINE_BELOW) or workers == 1
     try:
-        with nullcontext() if inline else forked_pool(workers, tasks_per_worker=8) as pool:
-            for made, spent in (map if inline else pool.imap)(_run_batch, batches):
+        if inline:
+            for batch in batches:
+                made, quads, spent = _mapped(batch)
+                yield from _handed_on(_written(batch, made, spent))
+                _finish(batch, made, quads, spent)
                 if cpu is not None:
                     cpu.update(spent)
-                try:
-                    yield from made
-                finally:
-                    remove_part(made[0][1].stem)
+            return
+        if ctx.engine:
+            ctx.shapes_graph()  # before the workers are forked
+        with forked_pool(workers, tasks_per_worker=8) as pool:
+            for made, spent in pool.imap(_run_batch, batches):
+                if cpu is not None:
+                    cpu.update(spent)
+                yield from _handed_on(made)
     finally:
         _CTX = _PARTS = None
         shutil.rmtree(parts, ignore_errors=True)  # with what batches still in flight when stopped left
+
+
+def _handed_on(made: list[tuple[Unit, Placed]]):
+    """Yield a batch's units; its pieces' file is removed when the caller asks for what follows."""
+    try:
+        yield from made
+    finally:
+        remove_part(made[0][1].stem)
