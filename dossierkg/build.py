@@ -27,6 +27,7 @@ from .export import clean_generations, current_generation, publish
 from .iris import Minter
 from .links import Links, curated_triples, read_links, read_organisations
 from .namespace import DEFAULT_BASE, DKG, RDF
+from .packed import UNREADABLE
 from .parse import parse_bytes
 from .parse.decode import UnreadableInput, decode
 from .passages import Reuse, Searched, answer_reuse, passage_reuse
@@ -35,7 +36,6 @@ from . import collector, packed, turtle
 from .pieces import Index, Pieces, Writer, graph_nquads, ntriples, pieces_of, sort_unique
 from .policy import instrument_triples
 from .provenance import activity_triples, build_time, inputs_key, source_triples
-from .packed import UNREADABLE
 from .records import Document, Problem
 from .resolve import Quoted, resolve
 from .store import STORE_DIR, Loading, StoreCopy, copy_store, patch_store, store_change, store_counts
@@ -570,7 +570,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
                     added.append(placed.read("nq"))
             if progress:
                 progress("map", n, len(order))
-        writer.send()
+        writer.send()  # the copies of the graphs after the last changed one go on meanwhile
         for _ in made:  # none is left: the generator ends now, the last units made whole (their passages and
             pass  # validation) while the thread copies, the workers gone (not when it is collected: they hold memory)
         writer.hand_on()  # the store loads the documents' graphs while the graphs across documents are made
