@@ -275,3 +275,10 @@ def test_span_triples_as_rdflib_builds_them(parsed, base):
             assert [[type(x) for x in t] for t in got] == [[type(x) for x in t] for t in expected]
             assert [o.value for *_, o in got if isinstance(o, Literal)] == \
                 [o.value for *_, o in expected if isinstance(o, Literal)]
+
+
+def test_line_of_counts_the_line_breaks_before_an_offset():
+    text = "een\ntwee\n\ndrie"
+    assert [line_of(text, i) for i in range(len(text) + 1)] == \
+        [1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 4, 4, 4, 4, 4]
+    assert line_of("", 0) == 1
