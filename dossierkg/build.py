@@ -551,7 +551,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     if early is not None and not patch:
         early.close()  # not wanted: many graphs changed
     with ThreadPoolExecutor(1, thread_name_prefix="store") as thread, \
-            Loading(store) if store is not None else nullcontext() as loading, \
+            Loading(store, count=str(DKG._NS)) if store is not None else nullcontext() as loading, \
             Writer(gen, previous, old_index, loading=loading, union=not patch) as writer:  # (all meanwhile)
         copied = thread.submit(_store_to_patch, previous, gen, early) if patch else None  # (meanwhile)
         units: list = []  # a Unit, or the key of one copied
@@ -636,10 +636,10 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         del store
     (gen / Writer.UNION).unlink(missing_ok=True)
     clock.mark("store")
-    built.counts = _counts_after(previous, left, joined) if patch else None
-    if built.counts is None:
-        classes, triples = store_counts(gen / STORE_DIR, str(DKG._NS))
-        built.counts = (Counter(classes), triples)
+    counted = _counts_after(previous, left, joined) if patch else loading.counts  # (None: counted now)
+    if counted is None:
+        counted = store_counts(gen / STORE_DIR, str(DKG._NS))
+    built.counts = (Counter(counted[0]), counted[1])
     clock.mark("counts")
     if progress:
         progress("store", 1, 1)

@@ -111,12 +111,15 @@ def _blocks(data: bytes | Path, start: int = 0, end: int | None = None):
 class Loading:
     """Bulk loads into a store, one after another in a thread of their own (Oxigraph releases the GIL), of
     ranges of files given while they are being written; after the last, the store compacted in that thread
-    while the caller goes on. A context: leaving it waits for the loads and the compaction and raises what
+    while the caller goes on, then, with `count` (a namespace), counted through the same handle (`counts`:
+    counts_of). A context: leaving it waits for the loads, the compaction and the counts and raises what
     failed; leaving it on an error drops what has not started. The bytes are the build's own, parsed
     strictly when their pieces were made (pieces.graph_pieces), so IRIs are not checked again."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, count: str | None = None):
         self.store = store
+        self.count = count
+        self.counts: tuple[dict[str, int], int] | None = None
         self.tasks: queue.Queue = queue.Queue()
         self.error: BaseException | None = None
         self.stopped = False
@@ -146,6 +149,13 @@ class Loading:
             except BaseException as exc:  # noqa: BLE001
                 self.error = exc
             self.spans["compaction"] = [began, time.perf_counter()]
+        if self.error is None and not self.stopped and self.count is not None:
+            began = time.perf_counter()
+            try:  # (a second handle, read-only, would race the compactions RocksDB still runs: "Corruption")
+                self.counts = counts_of(self.store, self.count)
+            except BaseException as exc:  # noqa: BLE001
+                self.error = exc
+            self.spans["counts"] = [began, time.perf_counter()]
 
     def no_more(self) -> None:
         """Nothing more will be given: the last loads, then the compaction, start."""
@@ -247,8 +257,12 @@ def _line(quad: ox.Quad) -> bytes:
 
 
 def store_counts(path: Path, namespace: str) -> tuple[dict[str, int], int]:
+    """Resources by class of `namespace`, and the distinct triples (the default graph), of the store at `path`."""
+    return counts_of(ox.Store.read_only(str(path)), namespace)
+
+
+def counts_of(store: ox.Store, namespace: str) -> tuple[dict[str, int], int]:
     """Resources by class of `namespace`, and the distinct triples (the default graph)."""
-    store = ox.Store.read_only(str(path))
     classes = {}
     for row in store.query("SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"):
         c = row["c"].value
