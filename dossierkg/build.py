@@ -636,7 +636,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         del store
     (gen / Writer.UNION).unlink(missing_ok=True)
     clock.mark("store")
-    counted = _counts_after(previous, left, joined) if patch else loading.counts  # (None: counted now)
+    counted = _counts_after(previous, left, joined) if patch else loading.counts  # None: no previous counts
     if counted is None:
         counted = store_counts(gen / STORE_DIR, str(DKG._NS))
     built.counts = (Counter(counted[0]), counted[1])
