@@ -277,7 +277,8 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
             from .validate import validate_quads
             with clock.part("global.validate"):
                 results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes_graph(), engine=ctx.engine,
-                                         parallel=1, report_graph=False).results
+                                         parallel=1, report_graph=False,
+                                         nquads=nq if ctx.engine == "fast" else None).results
         with clock.part("global.serialise"):
             pieces = pieces_of(nq, g)
         made.append((Unit(key, "", str(g), nq.count(b"\n"), results=results), pieces))

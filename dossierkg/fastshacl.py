@@ -1948,7 +1948,7 @@ def run_queries(program: Program, loaded: Loaded, threads: int = 1) -> list[Find
     members: dict = {}
     simple = {i for i in wanted if _simple_focus(program.node_shapes[i], loaded.subclasses)}
     typed = set().union(*(wanted[i] for i in simple)) if simple else set()
-    if len(typed) > TYPES_FROM:  # many subjects: their types in one scan, the focus test here
+    if sum(len(wanted[i]) for i in simple) > TYPES_FROM:  # many look-ups: the types in one scan, the test here
         candidate = ox.NamedNode(f"{META}candidate")
         store.extend(ox.Quad(so, candidate, graph_node[name], ox.DefaultGraph()) for name, so in typed)
         types: dict = defaultdict(set)
@@ -2020,11 +2020,10 @@ def _rows_to_findings(q: Query, name: str, row, loaded: Loaded, out: list, candi
                 continue
             for p, ci in checks:
                 check = p.checks[ci]
-                if check.python_for_resources:
-                    value = value if value is not None else _to_rdflib(row[2], loaded)
-                    if check.value_ok(value):
-                        continue
-                candidates[(name, row[1])].append((p, check.component, _to_rdflib(row[2], loaded)))
+                value = value if value is not None else _to_rdflib(row[2], loaded)  # once per row: many checks
+                if check.python_for_resources and check.value_ok(value):
+                    continue
+                candidates[(name, row[1])].append((p, check.component, value))
     elif kind == "equals":
         value = _to_rdflib(row[2], loaded)
         for p in q.extra:

@@ -282,6 +282,20 @@ def test_engines_agree_when_a_value_breaks_a_constraint(graphs, case):
     mutate_value(graphs, constraint, make)
 
 
+@pytest.mark.parametrize("types_from", [0, 10**9], ids=["types-in-one-scan", "looked-up-per-shape"])
+def test_engines_agree_however_the_focus_of_failing_values_is_found(graphs, monkeypatch, types_from):
+    """A failing sh:class value is a result only where its subject is a focus node of the shape: the types of
+    the candidates are read in one scan when there are many look-ups (TYPES_FROM), else looked up per shape.
+    Both agree with pySHACL, on a value that fails and is a result, and on one whose subject is no focus node."""
+    monkeypatch.setattr(fastshacl, "TYPES_FROM", types_from)
+    for constraint in property_shapes_with(SH["class"]):
+        report = mutate_value(graphs, constraint, lambda t, p: [(t[0], t[1], FRESH)])
+        assert report.results
+    name, triples = next((n, t) for n, t in graphs.items() if "provenance" in str(n))
+    report = agree_on_graph(name, triples + [(FRESH, namespace.PROV.wasDerivedFrom, FRESH)])  # FRESH has no type
+    assert not report.results
+
+
 def test_the_actual_datatype_check_is_pyshacls():
     """fastshacl._actual_datatype writes out pySHACL's _assert_actual_datatype: the same answer for literals of
     every datatype it knows (and others), well and ill formed, against every datatype rule."""
