@@ -205,14 +205,14 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
                   earlier: Searched | None = None, searched: dict | None = None, clock: Timings | None = None
                   ) -> tuple[dict[URIRef, list | Links | Reuse], dict[URIRef, bytes], list[str]]:
     """The graphs across documents: links (curated and derived from printed identifiers, as `Links`), text
-    reuse (reused answers, reused and paraphrased sentences, as a `Reuse`; from the previous build's searches
-    for reuse, `earlier`, recorded in `searched`) and provenance: ({graph: its triples, or the Links or
-    Reuse}, {graph: what it states, as bytes: its N-Quads, or the Links' or Reuse's key}, notes). The
-    provenance graph holds the activity that made the other two from the documents' graphs, `links.csv` and
-    `instruments.json`; its IRI is made from what it used and what they state, so it changes only when one
-    of them changes (`used`: the documents' files, for the activity's time)."""
+    reuse (reused answers, reused and paraphrased sentences, as a `Reuse` per document of the first passage of
+    each pair; from the previous build's searches for reuse, `earlier`, recorded in `searched`) and provenance:
+    ({graph: its triples, or the Links or Reuse}, {graph: what it states, as bytes: its N-Quads, or the Links'
+    or Reuse's key}, notes). The provenance graph holds the activity that made the others from the documents'
+    graphs, `links.csv` and `instruments.json`; its IRI is made from what it used and what they state, so it
+    changes only when one of them changes (`used`: the documents' files, for the activity's time)."""
     minter, clock = ctx.minter, clock or Timings()
-    lg, rg, pg = minter.graph("links"), minter.reuse_graph, minter.provenance_graph
+    lg, pg = minter.graph("links"), minter.provenance_graph
     out: dict = {}
     notes: list[str] = []
     curated = []
@@ -233,8 +233,8 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
         passages_of = {u.source: u.passages for u in units if u.passages is not None}
         reused = Reuse(answer_reuse(minter, ctx.docs, ctx.res, passages_of, earlier, searched),
                        passage_reuse(ctx.docs, ctx.res, ctx.texts, passages_of, earlier, searched))
-        if reused:
-            out[rg] = reused
+        for source, found in reused.by_source():
+            out[minter.reuse_graph(source)] = found
     with clock.part("global.provenance"):
         stated = {g: t.key(ctx.texts) if isinstance(t, (Links, Reuse)) else graph_nquads(t, g)
                   for g, t in out.items()}
@@ -253,12 +253,13 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
                    searched: dict | None = None, clock: Timings | None = None
                    ) -> tuple[list[tuple[Unit, Pieces | None]], list[str]]:
     """The graphs across documents serialised and validated: ([(unit, pieces)], notes). A graph's key is
-    what it states (its N-Quads; the links' and the reuse graph's key) with the code and engine (`salt`); a
+    what it states (its N-Quads; the links' and the reuse graphs' key) with the code and engine (`salt`); a
     graph the previous build made (`previous`) is not made or validated again: it keeps its unit, and its
-    pieces are None (they are copied from that build)."""
+    pieces are None (they are copied from that build). The graphs made are validated in one run."""
     clock = clock or Timings()
     extra, stated, notes = global_graphs(ctx, units, used, links, curation, earlier, searched, clock)
-    made = []
+    made: list = []
+    new: list = []  # (place in made, graph, key, triples, N-Quads)
     for g, triples in sorted(extra.items()):
         with clock.part("global.serialise"):
             said = stated.get(g) or graph_nquads(triples, g)  # (the provenance graph's N-Quads)
@@ -272,23 +273,26 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
                 triples = triples.triples(ctx.minter, ctx.texts)
         with clock.part("global.serialise"):
             nq = said if kind == "graph" else graph_nquads(triples, g)
-        results = []
-        if ctx.engine:
-            from .validate import validate_quads
-            with clock.part("global.validate"):
-                results = validate_quads([(s, p, o, g) for s, p, o in triples], ctx.shapes_graph(), engine=ctx.engine,
-                                         parallel=1, report_graph=False,
-                                         nquads=nq if ctx.engine == "fast" else None).results
+        new.append((len(made), g, key, triples, nq))
+        made.append(None)
+    results: dict = {}
+    if ctx.engine and new:
+        from .validate import validate_quads
+        with clock.part("global.validate"):
+            report = validate_quads([(s, p, o, g) for _, g, _, triples, _ in new for s, p, o in triples],
+                                    ctx.shapes_graph(), engine=ctx.engine, parallel=1, report_graph=False,
+                                    nquads=b"".join(nq for *_, nq in new) if ctx.engine == "fast" else None)
+        for r in report.results:
+            results.setdefault(r.graph, []).append(r)
+    for at, g, key, _, nq in new:
         with clock.part("global.serialise"):
-            pieces = pieces_of(nq, g)
-        made.append((Unit(key, "", str(g), nq.count(b"\n"), results=results), pieces))
+            made[at] = (Unit(key, "", str(g), nq.count(b"\n"), results=results.get(str(g), [])), pieces_of(nq, g))
     return made, notes
 
 
-def _names_across(minter: Minter, links: str) -> dict[str, str]:
-    """The name in Built.graphs of each graph across documents, by its IRI (links: the links file's name)."""
-    return {str(minter.graph("links")): links, str(minter.reuse_graph): "hergebruik",
-            str(minter.provenance_graph): "provenance"}
+def _name_across(minter: Minter, links: str, graph: str) -> str:
+    """The name in Built.graphs of a graph across documents: graaf/<name> (links: the links file's name)."""
+    return links if graph == str(minter.graph("links")) else graph[len(str(minter.graph(""))):]
 
 
 def _used(sources: list[Source], docs: list[Document]) -> list:
@@ -311,12 +315,11 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
         quads += [(s, p, o, g) for s, p, o in triples]
         units.append(summarise("", doc.source, g, triples, ctx.curated, len(triples)))
     extra, _, notes = global_graphs(ctx, units, _used(sources, docs), links, curation)
-    names = _names_across(minter, links.name if links is not None else "links")
     for g, triples in extra.items():
         if isinstance(triples, (Links, Reuse)):
             triples = triples.triples(minter, ctx.texts)
         quads += [(s, p, o, g) for s, p, o in triples]
-        graphs[names[str(g)]] = g
+        graphs[_name_across(minter, links.name if links is not None else "links", str(g))] = g
     return Built(docs, quads, ctx.texts, graphs, notes=notes)
 
 
@@ -587,7 +590,6 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
         gc.freeze()  # the units too (build: collector.frozen)
         across, built.notes = _global_pieces(ctx, units, used, links, curation, salt, old_units,
                                              _earlier(searches, old_units), searched, clock)
-        names = _names_across(minter, links.name)
         for unit, pieces in across:
             if pieces is None:
                 writer.copy(unit.key)  # the previous build's: the store has it
@@ -596,7 +598,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
                 if unit.key not in writer.old.entries:
                     added.append(pieces.nq)
             results += unit.results
-            built.graphs[names[unit.graph]] = URIRef(unit.graph)
+            built.graphs[_name_across(minter, links.name, unit.graph)] = URIRef(unit.graph)
         removed = [writer.old_nquads(k) for k in writer.old.entries if k not in writer.index.entries] if patch else []
         writer.close()
         packed.write(gen / UNITS, _pickled_units(units + [u for u, _ in across], old_pickles))

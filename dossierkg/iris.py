@@ -100,9 +100,9 @@ class Minter:
     def provenance_graph(self) -> URIRef:
         return self._iri("graaf/provenance")
 
-    @property
-    def reuse_graph(self) -> URIRef:
-        return self._iri("graaf/hergebruik")
+    def reuse_graph(self, filename: str) -> URIRef:
+        """The graph of the text reuse found from a document's passages (graaf/hergebruik/<stem>)."""
+        return self._iri("graaf/hergebruik/" + PurePath(filename).stem)
 
     def activity(self, key: str) -> URIRef:
         return self._iri("build/" + key)

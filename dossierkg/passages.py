@@ -1,7 +1,7 @@
-"""Text reuse, the build's graph graaf/hergebruik: answers reused across answer sets, sentences reused across
-documents, and paraphrases of cited dossier documents. What is found (`answer_reuse`, `passage_reuse`: a
-`Reuse`) is kept apart from the triples that state it, so a build can tell the graph did not change without
-making it.
+"""Text reuse, the build's graphs graaf/hergebruik/<document>: answers reused across answer sets, sentences
+reused across documents, and paraphrases of cited dossier documents, each in the graph of the document of its
+first passage. What is found (`answer_reuse`, `passage_reuse`: a `Reuse`) is kept apart from the triples that
+state it, so a build can tell a graph did not change without making it.
 
 Where each sentence stands in the raw text, and the shingles of the sentences and of the answers, depend only
 on one document and its text (`document_passages`): a build makes them per document (in a worker, kept with
@@ -77,9 +77,9 @@ def _search(kind: str, sets: list, keys: list, settings: tuple, passages_of: dic
 
 @dataclass(frozen=True)
 class Reuse:
-    """What the text reuse graph states: reused answers (`answer_reuse`) and reused or paraphrased passages
+    """What text reuse graphs state: reused answers (`answer_reuse`) and reused or paraphrased passages
     (`passage_reuse`). Its triples are made from this and the texts alone (`triples`), so this and the
-    texts around its passages (`key`) tell whether the graph changed without making it."""
+    texts around its passages (`key`) tell whether a graph changed without making it."""
 
     answers: list
     passages: list
@@ -94,6 +94,16 @@ class Reuse:
 
     def triples(self, minter: Minter, texts: dict[str, str]) -> list[tuple]:
         return answer_reuse_triples(minter, self.answers) + passage_reuse_triples(minter, texts, self.passages)
+
+    def by_source(self) -> list[tuple[str, "Reuse"]]:
+        """The reuse found from each document's passages (the first of each pair's), by source, in order: a
+        graph each, so an edit that moves a document's spans remakes only the graphs that name them."""
+        parts: dict = defaultdict(lambda: Reuse([], []))
+        for found in self.answers:
+            parts[found[1]].answers.append(found)
+        for found in self.passages:
+            parts[found[0][0]].passages.append(found)
+        return sorted(parts.items())
 
 
 def reuse_triples(minter: Minter, docs: list[Document], res, texts: dict[str, str],

@@ -151,8 +151,10 @@ def test_footnotes_cite_typed_sources(graph):
 
 def test_named_graph_per_source_plus_links_reuse_and_provenance(built):
     graphs = {str(g) for *_, g in built.quads}
+    reuse = {g for g in graphs if g.startswith(ID + "graaf/hergebruik/")}
     assert graphs == {ID + "graaf/" + Path(n).stem for n in built.texts} | \
-        {ID + "graaf/provenance", ID + "graaf/links", ID + "graaf/hergebruik"}
+        {ID + "graaf/provenance", ID + "graaf/links"} | reuse
+    assert len(reuse) > 1 and reuse <= {ID + "graaf/hergebruik/" + Path(n).stem for n in built.texts}
 
 
 def test_a_documents_graph_states_its_file_and_the_activity_that_made_the_graph_from_it(built):
@@ -181,15 +183,22 @@ def test_a_documents_graph_states_its_file_and_the_activity_that_made_the_graph_
     assert (URIRef(ID + "bron/instruments"), RDF.type, DKG.SourceFile, prov) in built.quads
 
 
-def test_text_reuse_is_a_graph_of_its_own_that_the_provenance_graphs_activity_generated(built):
-    """Only the provenance graph names the activity across documents: the text reuse graph says which
-    answers and passages are reused, and the provenance graph that this activity generated it."""
-    reuse, prov = URIRef(ID + "graaf/hergebruik"), URIRef(ID + "graaf/provenance")
+def test_text_reuse_is_in_graphs_of_its_own_that_the_provenance_graphs_activity_generated(built):
+    """Only the provenance graph names the activity across documents: the text reuse graphs say which
+    answers and passages are reused, each pair in the graph of the document of its first passage
+    (graaf/hergebruik/<stem>), and the provenance graph that this activity generated them."""
+    prov = URIRef(ID + "graaf/provenance")
     typed = {(s, g) for s, p, o, g in built.quads if p == RDF.type and o == DKG.TextReuse}
-    assert typed and {g for _, g in typed} == {reuse}
+    reuse = {g for _, g in typed}
+    assert len(reuse) > 1 and all(str(g).startswith(ID + "graaf/hergebruik/") for g in reuse)
+    for s, g in typed:
+        first = [o for s2, p, o, g2 in built.quads if s2 == s and p == PROV.wasDerivedFrom and g2 == g
+                 and str(o).startswith(ID + "bron/")]
+        stems = {str(o)[len(ID + "bron/"):].split("/")[0] for o in first}
+        assert str(g).rsplit("/", 1)[1] == min(stems)  # the document of its first passage (in file order)
     activities = {s for s, p, o, g in built.quads if p == RDF.type and o == PROV.Activity and g == prov}
-    assert len(activities) == 1 and not [q for q in built.quads if q[3] == reuse and activities & set(q)]
-    assert (reuse, PROV.wasGeneratedBy, *activities, prov) in built.quads
+    assert len(activities) == 1 and not [q for q in built.quads if q[3] in reuse and activities & set(q)]
+    assert {s for s, p, o, g in built.quads if p == PROV.wasGeneratedBy and o in activities} >= reuse
 
 
 def test_the_provenance_graphs_activity_is_named_by_what_it_used_and_what_it_made(tmp_path, monkeypatch):
@@ -615,7 +624,6 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
     shutil.copytree(DOSSIER, dossier)
     first = build(dossier, tmp_path / "out")
     links_graph, prov_graph = URIRef(ID + "graaf/links"), URIRef(ID + "graaf/provenance")
-    reuse_graph = URIRef(ID + "graaf/hergebruik")
     validated, patched = [], []
     real_validate, real_change, real_counts = validate_module.validate_quads, build_module.store_change, \
         build_module.store_counts
@@ -642,13 +650,59 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
     assert second.counts == fresh.counts  # counted from the patch (store_counts is not called), as from the store
     key = lambda r: (r.graph or "", r.focus, r.path or "", r.message)
     assert sorted(second.report.results, key=key) == sorted(fresh.report.results, key=key)
-    for graph in (links_graph, reuse_graph, prov_graph):
+    reuse_graphs = {URIRef(r.graph) for r in first.report.results if "/graaf/hergebruik/" in r.graph}
+    for graph in (links_graph, *reuse_graphs, prov_graph):
         assert [r for r in second.report.results if r.graph == str(graph)] == \
             [r for r in first.report.results if r.graph == str(graph)]
     for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
     assert open_store(tmp_path / "out").query("ASK { GRAPH ?g { ?s ?p ?o } }") and \
         set(open_store(tmp_path / "out")) == set(open_store(tmp_path / "fresh"))
+
+
+def _reuse_graphs_naming(nq: bytes, stem: str) -> dict[str, bool]:
+    """Each text reuse graph of a build's N-Quads, and whether it names a span of the document `stem`."""
+    out: dict = {}
+    for line in nq.splitlines():
+        graph = line.rsplit(b" ", 2)[-2].decode()[1:-1]
+        if graph.startswith(ID + "graaf/hergebruik/"):
+            out[graph] = out.get(graph, False) or f"<{ID}bron/{stem}/".encode() in line
+    return out
+
+
+def test_an_edit_that_moves_a_documents_spans_remakes_only_the_text_reuse_graphs_that_name_them(tmp_path, monkeypatch):
+    """Text reuse is a graph per document (of each pair's first passage), so an edit that moves the spans after
+    it (a longer word) makes and validates again the reuse graphs that name the document's spans, not the
+    others; the outputs are those of a full build."""
+    import dossierkg.build as build_module
+    from dossierkg.build import build
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import synthetic
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    corpus = tmp_path / "corpus"
+    synthetic.make_corpus(60, corpus)
+    build(corpus, tmp_path / "inc")
+    before = (tmp_path / "inc" / "dossier.nq").read_bytes()
+    naming = {p: _reuse_graphs_naming(before, p.stem) for p in sorted(corpus.glob("*.txt"))}
+    changed = max(naming, key=lambda p: (sum(naming[p].values()), p.name))  # named by the most reuse graphs
+    assert 1 < sum(naming[changed].values()) < len(naming[changed]) - 5
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace(" het ", " hetzelfde ", 1), encoding="utf-8")
+    made = []
+    real_pieces_of = build_module.pieces_of
+    monkeypatch.setattr(build_module, "pieces_of", lambda nq, g: made.append(str(g)) or real_pieces_of(nq, g))
+    build(corpus, tmp_path / "inc")
+    after = _reuse_graphs_naming((tmp_path / "inc" / "dossier.nq").read_bytes(), changed.stem)
+    remade = {g for g in made if "/graaf/hergebruik/" in g}
+    assert remade and remade <= {g for g, names in after.items() if names} | \
+        {g for g, names in naming[changed].items() if names}
+    assert len(remade) < len(after) - 5
+    build(corpus, tmp_path / "full")
+    for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
+        assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    assert set(open_store(tmp_path / "inc")) == set(open_store(tmp_path / "full"))
 
 
 def test_counts_after_a_patch_are_the_previous_counts_with_the_triples_that_left_and_joined(tmp_path):
