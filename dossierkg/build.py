@@ -204,7 +204,8 @@ def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, st
 def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
                   earlier: Searched | None = None, searched: dict | None = None, clock: Timings | None = None
                   ) -> tuple[dict[URIRef, list | Links | Reuse], dict[URIRef, bytes], list[str]]:
-    """The graphs across documents: links (curated and derived from printed identifiers, as `Links`), text
+    """The graphs across documents: links (curated, and derived from the identifiers each document prints:
+    a graph per document, with what the linked resources derive from in every document; as `Links`), text
     reuse (reused answers, reused and paraphrased sentences, as a `Reuse` per document of the first passage of
     each pair; from the previous build's searches for reuse, `earlier`, recorded in `searched`) and provenance:
     ({graph: its triples, or the Links or Reuse}, {graph: what it states, as bytes: its N-Quads, or the Links'
@@ -215,7 +216,6 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
     lg, pg = minter.graph("links"), minter.provenance_graph
     out: dict = {}
     notes: list[str] = []
-    curated = []
     files = [(p.name, hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime)
              for p in (links, curation) if p is not None and p.exists()]
     with clock.part("global.links"):
@@ -226,9 +226,11 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
         if links is not None and links.exists():
             known = {URIRef(k) for u in units for k in u.known}
             curated, notes = curated_triples(minter, links, known, links.name)
-        linked = Links.of(curated, (i for u in units for i in u.identifiers), derivations)
-        if linked or (links is not None and links.exists()):
-            out[lg] = linked
+            out[lg] = Links(curated, [], {})
+        for u in units:  # a graph per document: an edit that moves its spans changes the graphs that name them
+            linked = Links.of([], u.identifiers, derivations)
+            if linked:
+                out[minter.links_graph(u.source)] = linked
     with clock.part("global.reuse"):
         passages_of = {u.source: u.passages for u in units if u.passages is not None}
         reused = Reuse(answer_reuse(minter, ctx.docs, ctx.res, passages_of, earlier, searched),
@@ -253,9 +255,9 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
                    searched: dict | None = None, clock: Timings | None = None
                    ) -> tuple[list[tuple[Unit, Pieces | None]], list[str]]:
     """The graphs across documents serialised and validated: ([(unit, pieces)], notes). A graph's key is
-    what it states (its N-Quads; the links' and the reuse graphs' key) with the code and engine (`salt`); a
-    graph the previous build made (`previous`) is not made or validated again: it keeps its unit, and its
-    pieces are None (they are copied from that build). The graphs made are validated in one run."""
+    its IRI and what it states (its N-Quads; the links' and the reuse graphs' key) with the code and engine
+    (`salt`); a graph the previous build made (`previous`) is not made or validated again: it keeps its unit,
+    and its pieces are None (they are copied from that build). The graphs made are validated in one run."""
     clock = clock or Timings()
     extra, stated, notes = global_graphs(ctx, units, used, links, curation, earlier, searched, clock)
     made: list = []
@@ -264,7 +266,7 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
         with clock.part("global.serialise"):
             said = stated.get(g) or graph_nquads(triples, g)  # (the provenance graph's N-Quads)
         kind = "reuse" if isinstance(triples, Reuse) else "links" if isinstance(triples, Links) else "graph"
-        key = f"{kind} " + hashlib.sha256(salt.encode() + b"\n" + said).hexdigest()
+        key = f"{kind} " + hashlib.sha256(f"{salt}\n{g}\n".encode() + said).hexdigest()  # (two may state the same)
         if key in previous:
             made.append((previous[key], None))
             continue

@@ -100,6 +100,10 @@ class Minter:
     def provenance_graph(self) -> URIRef:
         return self._iri("graaf/provenance")
 
+    def links_graph(self, filename: str) -> URIRef:
+        """The graph of the links derived from the identifiers a document prints (graaf/links/<stem>)."""
+        return self._iri("graaf/links/" + PurePath(filename).stem)
+
     def reuse_graph(self, filename: str) -> URIRef:
         """The graph of the text reuse found from a document's passages (graaf/hergebruik/<stem>)."""
         return self._iri("graaf/hergebruik/" + PurePath(filename).stem)

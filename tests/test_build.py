@@ -152,9 +152,11 @@ def test_footnotes_cite_typed_sources(graph):
 def test_named_graph_per_source_plus_links_reuse_and_provenance(built):
     graphs = {str(g) for *_, g in built.quads}
     reuse = {g for g in graphs if g.startswith(ID + "graaf/hergebruik/")}
-    assert graphs == {ID + "graaf/" + Path(n).stem for n in built.texts} | \
-        {ID + "graaf/provenance", ID + "graaf/links"} | reuse
+    links = {g for g in graphs if g.startswith(ID + "graaf/links/")}
+    assert graphs == {ID + "graaf/" + Path(n).stem for n in built.texts} | {ID + "graaf/provenance"} | reuse | links
+    # (the curated links, graaf/links, are made of links.csv, which this build was not given)
     assert len(reuse) > 1 and reuse <= {ID + "graaf/hergebruik/" + Path(n).stem for n in built.texts}
+    assert len(links) > 1 and links <= {ID + "graaf/links/" + Path(n).stem for n in built.texts}
 
 
 def test_a_documents_graph_states_its_file_and_the_activity_that_made_the_graph_from_it(built):
@@ -650,8 +652,9 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
     assert second.counts == fresh.counts  # counted from the patch (store_counts is not called), as from the store
     key = lambda r: (r.graph or "", r.focus, r.path or "", r.message)
     assert sorted(second.report.results, key=key) == sorted(fresh.report.results, key=key)
-    reuse_graphs = {URIRef(r.graph) for r in first.report.results if "/graaf/hergebruik/" in r.graph}
-    for graph in (links_graph, *reuse_graphs, prov_graph):
+    across = {URIRef(r.graph) for r in first.report.results if r.graph.startswith((ID + "graaf/hergebruik/",
+                                                                                     ID + "graaf/links/"))}
+    for graph in (links_graph, *across, prov_graph):
         assert [r for r in second.report.results if r.graph == str(graph)] == \
             [r for r in first.report.results if r.graph == str(graph)]
     for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
@@ -660,20 +663,23 @@ def test_a_graph_across_documents_that_did_not_change_is_not_validated_or_patche
         set(open_store(tmp_path / "out")) == set(open_store(tmp_path / "fresh"))
 
 
-def _reuse_graphs_naming(nq: bytes, stem: str) -> dict[str, bool]:
-    """Each text reuse graph of a build's N-Quads, and whether it names a span of the document `stem`."""
+def _graphs_naming(nq: bytes, stem: str) -> dict[str, bool]:
+    """Each text reuse and derived links graph of a build's N-Quads, and whether it names a span of the
+    document `stem`."""
     out: dict = {}
     for line in nq.splitlines():
         graph = line.rsplit(b" ", 2)[-2].decode()[1:-1]
-        if graph.startswith(ID + "graaf/hergebruik/"):
+        if graph.startswith((ID + "graaf/hergebruik/", ID + "graaf/links/")):
             out[graph] = out.get(graph, False) or f"<{ID}bron/{stem}/".encode() in line
     return out
 
 
-def test_an_edit_that_moves_a_documents_spans_remakes_only_the_text_reuse_graphs_that_name_them(tmp_path, monkeypatch):
-    """Text reuse is a graph per document (of each pair's first passage), so an edit that moves the spans after
-    it (a longer word) makes and validates again the reuse graphs that name the document's spans, not the
-    others; the outputs are those of a full build."""
+def test_an_edit_that_moves_a_documents_spans_remakes_only_the_graphs_across_documents_that_name_them(
+        tmp_path, monkeypatch):
+    """Text reuse and derived links are graphs per document (of each pair's first passage; of the document
+    that prints the identifier), so an edit that moves the spans after it (a longer word) makes and validates
+    again the reuse and links graphs that name the document's spans, not the others; the outputs are those of
+    a full build."""
     import dossierkg.build as build_module
     from dossierkg.build import build
 
@@ -685,7 +691,7 @@ def test_an_edit_that_moves_a_documents_spans_remakes_only_the_text_reuse_graphs
     synthetic.make_corpus(60, corpus)
     build(corpus, tmp_path / "inc")
     before = (tmp_path / "inc" / "dossier.nq").read_bytes()
-    naming = {p: _reuse_graphs_naming(before, p.stem) for p in sorted(corpus.glob("*.txt"))}
+    naming = {p: _graphs_naming(before, p.stem) for p in sorted(corpus.glob("*.txt"))}
     changed = max(naming, key=lambda p: (sum(naming[p].values()), p.name))  # named by the most reuse graphs
     assert 1 < sum(naming[changed].values()) < len(naming[changed]) - 5
     text = changed.read_text(encoding="utf-8")
@@ -694,11 +700,11 @@ def test_an_edit_that_moves_a_documents_spans_remakes_only_the_text_reuse_graphs
     real_pieces_of = build_module.pieces_of
     monkeypatch.setattr(build_module, "pieces_of", lambda nq, g: made.append(str(g)) or real_pieces_of(nq, g))
     build(corpus, tmp_path / "inc")
-    after = _reuse_graphs_naming((tmp_path / "inc" / "dossier.nq").read_bytes(), changed.stem)
-    remade = {g for g in made if "/graaf/hergebruik/" in g}
+    after = _graphs_naming((tmp_path / "inc" / "dossier.nq").read_bytes(), changed.stem)
+    remade = {g for g in made if "/graaf/hergebruik/" in g or "/graaf/links/" in g}
     assert remade and remade <= {g for g, names in after.items() if names} | \
         {g for g, names in naming[changed].items() if names}
-    assert len(remade) < len(after) - 5
+    assert {g for g in remade if "/graaf/links/" in g} and len(remade) < len(after) - 5
     build(corpus, tmp_path / "full")
     for name in ("dossier.trig", "dossier.ttl", "dossier.nq", "dossier.jsonld"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
