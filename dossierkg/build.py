@@ -11,7 +11,7 @@ import pickle
 import shutil
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, nullcontext
 from dataclasses import dataclass, field, replace
@@ -227,10 +227,17 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
             known = {URIRef(k) for u in units for k in u.known}
             curated, notes = curated_triples(minter, links, known, links.name)
             out[lg] = Links(curated, [], {})
-        for u in units:  # a graph per document: an edit that moves its spans changes the graphs that name them
-            linked = Links.of([], u.identifiers, derivations)
+        printed: dict = {}  # (resource, identifier) -> the first document that prints it, whose graph states it
+        for u in units:
+            for pair in u.identifiers:
+                printed.setdefault(tuple(pair), u.source)
+        by_source: dict = defaultdict(list)
+        for pair, source in printed.items():
+            by_source[source].append(pair)
+        for source, pairs in by_source.items():  # a graph per document: an edit that moves its spans changes
+            linked = Links.of([], pairs, derivations)  # only the graphs that name them
             if linked:
-                out[minter.links_graph(u.source)] = linked
+                out[minter.links_graph(source)] = linked
     with clock.part("global.reuse"):
         passages_of = {u.source: u.passages for u in units if u.passages is not None}
         reused = Reuse(answer_reuse(minter, ctx.docs, ctx.res, passages_of, earlier, searched),
@@ -262,21 +269,18 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
     extra, stated, notes = global_graphs(ctx, units, used, links, curation, earlier, searched, clock)
     made: list = []
     new: list = []  # (place in made, graph, key, triples, N-Quads)
-    for g, triples in sorted(extra.items()):
-        with clock.part("global.serialise"):
+    with clock.part("global.serialise"):  # (the triples of the links and reuse graphs made again, too)
+        for g, triples in sorted(extra.items()):
             said = stated.get(g) or graph_nquads(triples, g)  # (the provenance graph's N-Quads)
-        kind = "reuse" if isinstance(triples, Reuse) else "links" if isinstance(triples, Links) else "graph"
-        key = f"{kind} " + hashlib.sha256(f"{salt}\n{g}\n".encode() + said).hexdigest()  # (two may state the same)
-        if key in previous:
-            made.append((previous[key], None))
-            continue
-        if kind != "graph":  # its triples are made only when the previous build did not have them
-            with clock.part(f"global.{kind}"):
+            kind = "reuse" if isinstance(triples, Reuse) else "links" if isinstance(triples, Links) else "graph"
+            key = f"{kind} " + hashlib.sha256(f"{salt}\n{g}\n".encode() + said).hexdigest()  # (two may state alike)
+            if key in previous:
+                made.append((previous[key], None))
+                continue
+            if kind != "graph":  # its triples are made only when the previous build did not have them
                 triples = triples.triples(ctx.minter, ctx.texts)
-        with clock.part("global.serialise"):
-            nq = said if kind == "graph" else graph_nquads(triples, g)
-        new.append((len(made), g, key, triples, nq))
-        made.append(None)
+            new.append((len(made), g, key, triples, said if kind == "graph" else graph_nquads(triples, g)))
+            made.append(None)
     results: dict = {}
     if ctx.engine and new:
         from .validate import validate_quads
@@ -286,8 +290,8 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
                                     nquads=b"".join(nq for *_, nq in new) if ctx.engine == "fast" else None)
         for r in report.results:
             results.setdefault(r.graph, []).append(r)
-    for at, g, key, _, nq in new:
-        with clock.part("global.serialise"):
+    with clock.part("global.serialise"):
+        for at, g, key, _, nq in new:
             made[at] = (Unit(key, "", str(g), nq.count(b"\n"), results=results.get(str(g), [])), pieces_of(nq, g))
     return made, notes
 

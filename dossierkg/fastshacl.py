@@ -1921,13 +1921,14 @@ def run_queries(program: Program, loaded: Loaded, threads: int = 1) -> list[Find
     names = {node.value: loaded.graph_names[i] for i, node in enumerate(loaded.graph_nodes)}
     skip = {loaded.graph_names[gi] for gi in loaded.fallback}
     findings: list = []
-    candidates: dict = defaultdict(list)  # (graph name, ox subject) -> [(ps, component, value)]
+    candidates: dict = defaultdict(list)  # (graph name, ox subject) -> [(((ps, component), ...), value)]
     for q, rows in _run_all(store, [q.text for q in qs], threads, qs):
+        shared = _shared_pairs(q)
         for row in rows:
             name = names[row[0].value]
             if name in skip:
                 continue
-            _rows_to_findings(q, name, row, loaded, findings, candidates, skip)
+            _rows_to_findings(q, name, row, loaded, findings, candidates, skip, shared)
     # the subjects of failing values checked while loading
     for (gi, skey, ps_index, ci), keys in loaded.candidates.items():
         name = loaded.graph_names[gi]
@@ -1936,15 +1937,26 @@ def run_queries(program: Program, loaded: Loaded, threads: int = 1) -> list[Find
         ps = program.property_shapes[ps_index]
         _, so = loaded.subjects[skey]
         for key in keys:
-            candidates[(name, so)].append((ps, ps.checks[ci].component, loaded.value(key)))
+            candidates[(name, so)].append((((ps, ps.checks[ci].component),), loaded.value(key)))
     if not candidates:
         return findings
     graph_node = {loaded.graph_names[i]: node for i, node in enumerate(loaded.graph_nodes)}
-    wanted: dict = defaultdict(set)  # node shape index -> (graph name, ox subject)
+    # a failing value is a result only where its subject is a focus node of a parent of the shape: many
+    # are not (a predicate several shapes constrain), so the subjects are grouped by the parents they would
+    # need before any is tested, and a value is given its checks one by one only where a parent holds
+    parents_of: dict = {}  # id of a tuple of (ps, component) -> the indexes of their parent node shapes
+    by_parents: dict = defaultdict(set)  # those indexes -> (graph name, ox subject)
     for key, found in candidates.items():
-        for ps, _, _ in found:
-            for ns in program.parents[ps.index]:
-                wanted[ns.index].add(key)
+        for pairs, _ in found:
+            parents = parents_of.get(id(pairs))
+            if parents is None:
+                parents = parents_of[id(pairs)] = frozenset(ns.index for ps, _ in pairs
+                                                            for ns in program.parents[ps.index])
+            by_parents[parents].add(key)
+    wanted: dict = defaultdict(set)  # node shape index -> (graph name, ox subject)
+    for parents, keys in by_parents.items():
+        for i in parents:
+            wanted[i] |= keys
     members: dict = {}
     simple = {i for i in wanted if _simple_focus(program.node_shapes[i], loaded.subclasses)}
     typed = set().union(*(wanted[i] for i in simple)) if simple else set()
@@ -1965,14 +1977,30 @@ def run_queries(program: Program, loaded: Loaded, threads: int = 1) -> list[Find
              for i in order]
     for i, rows in _run_all(store, texts, threads, order):
         members[i] = {(names[row[0].value], row[1]) for row in rows}
+    in_any = {parents: set().union(*(members[i] for i in parents)) for parents in by_parents}
     for (name, so), found in candidates.items():
         focus = None
-        for ps, component, value in found:
-            for ns in program.parents[ps.index]:
-                if (name, so) in members[ns.index]:
-                    focus = focus if focus is not None else _to_rdflib(so, loaded)
-                    findings.append(Finding(name, focus, ps, component, ps.messages, ps.path, value))
+        for pairs, value in found:
+            if (name, so) not in in_any[parents_of[id(pairs)]]:
+                continue
+            for ps, component in pairs:
+                for ns in program.parents[ps.index]:
+                    if (name, so) in members[ns.index]:
+                        focus = focus if focus is not None else _to_rdflib(so, loaded)
+                        findings.append(Finding(name, focus, ps, component, ps.messages, ps.path, value))
     return findings
+
+
+def _shared_pairs(q: Query) -> dict:
+    """The (property shape, component) pairs a query's rows fail, made once per query: for a "resource"
+    query, per flag whose checks need no test in Python; for "max", "equals", "lessThanOrEquals" and
+    "uniqueLang", all of them."""
+    if q.kind == "resource":
+        return {j: tuple((p, p.checks[ci].component) for p, ci in checks) for j, checks in enumerate(q.extra)
+                if not any(p.checks[ci].python_for_resources for p, ci in checks)}
+    component = {"max": "maxCount", "equals": "equals", "lessThanOrEquals": "lessThanOrEquals",
+                 "uniqueLang": "uniqueLang"}.get(q.kind)
+    return {"all": tuple((p, COMPONENT[component]) for p in q.extra)} if component else {}
 
 
 def _run_all(store: ox.Store, texts: list, threads: int, tags: list):
@@ -1989,7 +2017,8 @@ def _run_all(store: ox.Store, texts: list, threads: int, tags: list):
             yield futures[future], future.result()
 
 
-def _rows_to_findings(q: Query, name: str, row, loaded: Loaded, out: list, candidates: dict, skip: set) -> None:
+def _rows_to_findings(q: Query, name: str, row, loaded: Loaded, out: list, candidates: dict, skip: set,
+                      shared: dict) -> None:
     ns, ps, kind = q.ns, q.ps, q.kind
     if kind == "nodeKind":
         focus = _to_rdflib(row[1], loaded)
@@ -2010,24 +2039,22 @@ def _rows_to_findings(q: Query, name: str, row, loaded: Loaded, out: list, candi
         if qlo is not None and n < qlo:
             out.append(Finding(name, focus, ps, COMPONENT["qualifiedMin"], ps.messages, ps.path))
     elif kind == "max":
-        for p in q.extra:
-            candidates[(name, row[1])].append((p, COMPONENT["maxCount"], None))
+        candidates[(name, row[1])].append((shared["all"], None))
     elif kind == "resource":
         value = None
         for j, checks in enumerate(q.extra):
             flag = row[3 + j]
             if flag is None or flag.value != "true":
                 continue
-            for p, ci in checks:
-                check = p.checks[ci]
-                value = value if value is not None else _to_rdflib(row[2], loaded)  # once per row: many checks
-                if check.python_for_resources and check.value_ok(value):
-                    continue
-                candidates[(name, row[1])].append((p, check.component, value))
+            value = value if value is not None else _to_rdflib(row[2], loaded)
+            pairs = shared.get(j)
+            if pairs is None:  # a check made in Python
+                pairs = tuple((p, p.checks[ci].component) for p, ci in checks
+                              if not (p.checks[ci].python_for_resources and p.checks[ci].value_ok(value)))
+            if pairs:
+                candidates[(name, row[1])].append((pairs, value))
     elif kind == "equals":
-        value = _to_rdflib(row[2], loaded)
-        for p in q.extra:
-            candidates[(name, row[1])].append((p, COMPONENT["equals"], value))
+        candidates[(name, row[1])].append((shared["all"], _to_rdflib(row[2], loaded)))
     elif kind == "lessThanOrEquals":
         v, w = _to_rdflib(row[2], loaded), _to_rdflib(row[3], loaded)
         if isinstance(v, BNode) or isinstance(w, BNode):
@@ -2035,11 +2062,9 @@ def _rows_to_findings(q: Query, name: str, row, loaded: Loaded, out: list, candi
             skip.add(name)
             return
         if _ltoe_fails(v, w):
-            for p in q.extra:
-                candidates[(name, row[1])].append((p, COMPONENT["lessThanOrEquals"], v))
+            candidates[(name, row[1])].append((shared["all"], v))
     elif kind == "uniqueLang":
-        for p in q.extra:
-            candidates[(name, row[1])].append((p, COMPONENT["uniqueLang"], None))
+        candidates[(name, row[1])].append((shared["all"], None))
     elif kind == "sparql":
         c: SparqlConstraint = q.extra
         focus = _to_rdflib(row[1], loaded)
