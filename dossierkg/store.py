@@ -27,6 +27,7 @@ import time
 import urllib.error
 import urllib.parse
 import warnings
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,30 +194,72 @@ class StoreChange:
         return {_line(q) for q in self.joining}
 
 
+SETTLE_FROM = 8  # a subject or object in this many changed triples is looked up once for all of them
+
+
 def store_change(store: ox.Store, removed: bytes, added: bytes) -> StoreChange:
     """The change to `store` when the N-Quads `removed` (the pieces of the graphs rebuilt or gone) are
     replaced by the N-Quads `added` (their new pieces). A rebuilt graph mostly restates what it stated: only
     the lines that differ are parsed (the same quad is the same line). A triple leaves the union when no named
     graph states it any more, and joins it when none stated it before: counted in `store`, which is only
-    read."""
+    read. A term that every quad naming it leaves, or that the store does not hold (an activity named by
+    what it made, the spans of a document after an edit: in many triples), is looked up once: each of its
+    triples was stated as often as it goes."""
     old, new = set(removed.splitlines(True)), set(added.splitlines(True))
     gone = list(ox.parse(b"".join(sorted(old - new)), format=ox.RdfFormat.N_QUADS))
     come = list(ox.parse(b"".join(sorted(new - old)), format=ox.RdfFormat.N_QUADS))
     default = ox.DefaultGraph()
-    by_triple: dict[ox.Quad, int] = {}  # the triple (in the default graph) -> named graphs stating it, after
-    for quads, step in ((gone, -1), (come, 1)):
+    by_triple: dict[ox.Quad, list[int]] = {}  # the triple (in the default graph) -> [quads going, coming]
+    for quads, i in ((gone, 0), (come, 1)):
         for q in quads:
-            t = ox.Quad(q.subject, q.predicate, q.object, default)
-            by_triple[t] = by_triple.get(t, 0) + step
+            by_triple.setdefault(ox.Quad(q.subject, q.predicate, q.object, default), [0, 0])[i] += 1
+    subjects, objects = _settled(store, gone, come)
     leaving, joining = [], []
-    for t, step in by_triple.items():
-        before = sum(isinstance(o.graph_name, ox.NamedNode)
-                     for o in store.quads_for_pattern(t.subject, t.predicate, t.object, None))
-        if before and not before + step:
+    for t, (went, came) in by_triple.items():
+        if t.subject in subjects or t.object in objects:
+            before = went
+        else:
+            before = _named(store.quads_for_pattern(t.subject, t.predicate, t.object, None))
+        if before and before == went and not came:
             leaving.append(t)
-        elif not before and step > 0:
+        elif not before and came:
             joining.append(t)
     return StoreChange(gone, come, leaving, joining)
+
+
+def _settled(store: ox.Store, gone: list[ox.Quad], come: list[ox.Quad]) -> tuple[set, set]:
+    """The subjects and the objects in SETTLE_FROM changed triples or more whose every quad in `store` goes."""
+    settled = []
+    for position in (0, 1):
+        term = (lambda q: q.subject) if position == 0 else (lambda q: q.object)
+        going = Counter(map(term, gone))
+        seen = Counter(map(term, come))
+        seen.update(going)
+        found = set()
+        for t, n in seen.items():
+            if n >= SETTLE_FROM:
+                quads = store.quads_for_pattern(t, None, None, None) if position == 0 else \
+                    store.quads_for_pattern(None, None, t, None)
+                if _all_go(quads, going[t]):
+                    found.add(t)
+        settled.append(found)
+    return settled[0], settled[1]
+
+
+def _all_go(quads, going: int) -> bool:
+    """Whether `quads` (of a pattern, in every graph) are `going` quads of named graphs and their triples in the
+    default graph: it holds each triple of the named graphs once, so at most `going` more. Read no further."""
+    named = 0
+    for n, q in enumerate(quads, 1):
+        named += isinstance(q.graph_name, ox.NamedNode)
+        if named > going or n > 2 * going:
+            return False
+    return named == going
+
+
+def _named(quads) -> int:
+    """How many of `quads` are in named graphs."""
+    return sum(isinstance(q.graph_name, ox.NamedNode) for q in quads)
 
 
 def copy_store(previous: Path, path: Path) -> ox.Store:
