@@ -201,9 +201,29 @@ def contexts_of(docs: list[Document], res, shas: dict[str, str]) -> dict[str, st
     return out
 
 
+@dataclass
+class Made:
+    """A graph across documents made again only when this changes: what it states (`Links` or `Reuse`) and the
+    activity that made it, which it states too: named by what it states and the documents' graphs it names,
+    which it used (so an edit changes only the activities of the graphs that name what the edit moved)."""
+
+    what: Links | Reuse
+    graph: URIRef
+    activity: str  # its inputs_key
+    used: list  # the documents' graphs
+    time: object  # datetime
+
+    def key(self, texts: dict[str, str]) -> bytes:
+        return self.what.key(texts) + repr((self.activity, self.time.isoformat())).encode()
+
+    def triples(self, minter: Minter, texts: dict[str, str]) -> list[tuple]:
+        return self.what.triples(minter, texts) + activity_triples(minter, self.activity, self.used, [self.graph],
+                                                                     self.time)
+
+
 def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
                   earlier: Searched | None = None, searched: dict | None = None, clock: Timings | None = None
-                  ) -> tuple[dict[URIRef, list | Links | Reuse], dict[URIRef, bytes], list[str]]:
+                  ) -> tuple[dict[URIRef, list | Links | Made], dict[URIRef, bytes], list[str]]:
     """The graphs across documents: links (curated, and derived from the identifiers each document prints:
     a graph per document, with what the linked resources derive from in every document; as `Links`), text
     reuse (reused answers, reused and paraphrased sentences, as a `Reuse` per document of the first passage of
@@ -245,13 +265,21 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
         for source, found in reused.by_source():
             out[minter.reuse_graph(source)] = found
     with clock.part("global.provenance"):
-        stated = {g: t.key(ctx.texts) if isinstance(t, (Links, Reuse)) else graph_nquads(t, g)
-                  for g, t in out.items()}
+        stated = {g: t.key(ctx.texts) for g, t in out.items()}
+        named = {Path(name).stem: (name, sha, mtime) for name, sha, mtime in used}
+        for g, what in out.items():
+            if g != lg:  # derived links and text reuse: each graph states the activity that made it
+                stems = what.stems(str(minter.source(""))) | {str(g).rsplit("/", 1)[1]}
+                read = sorted(named[stem] for stem in stems if stem in named)
+                graphs = [minter.graph(name) for name, _, _ in read]
+                key = inputs_key([str(d) for d in graphs], str(g), hashlib.sha256(stated[g]).hexdigest())
+                out[g] = Made(what, g, key, graphs, build_time(read))
+                stated[g] = out[g].key(ctx.texts)
         graphs = sorted(URIRef(u.graph) for u in units)
         key = inputs_key([(name, sha) for name, sha, _ in files], [str(g) for g in graphs],
-                         sorted((str(g), hashlib.sha256(b).hexdigest()) for g, b in stated.items()))
+                         sorted((str(g), hashlib.sha256(b).hexdigest()) for g, b in stated.items() if g == lg))
         out[pg] = activity_triples(minter, key, graphs + [minter.source(name) for name, _, _ in files],
-                                   sorted(stated), build_time(list(used) + files))
+                                   [lg] if lg in out else [], build_time(list(used) + files))
         for name, sha, _ in files:
             out[pg] += source_triples(minter, name, sha)
     return out, stated, notes
@@ -272,7 +300,8 @@ def _global_pieces(ctx: Context, units: list[Unit], used: list, links: Path | No
     with clock.part("global.serialise"):  # (the triples of the links and reuse graphs made again, too)
         for g, triples in sorted(extra.items()):
             said = stated.get(g) or graph_nquads(triples, g)  # (the provenance graph's N-Quads)
-            kind = "reuse" if isinstance(triples, Reuse) else "links" if isinstance(triples, Links) else "graph"
+            what = triples.what if isinstance(triples, Made) else triples
+            kind = "reuse" if isinstance(what, Reuse) else "links" if isinstance(what, Links) else "graph"
             key = f"{kind} " + hashlib.sha256(f"{salt}\n{g}\n".encode() + said).hexdigest()  # (two may state alike)
             if key in previous:
                 made.append((previous[key], None))
@@ -322,7 +351,7 @@ def build_graph(sources: list[Source], base: str | None = None, progress: Progre
         units.append(summarise("", doc.source, g, triples, ctx.curated, len(triples)))
     extra, _, notes = global_graphs(ctx, units, _used(sources, docs), links, curation)
     for g, triples in extra.items():
-        if isinstance(triples, (Links, Reuse)):
+        if isinstance(triples, (Links, Made)):
             triples = triples.triples(minter, ctx.texts)
         quads += [(s, p, o, g) for s, p, o in triples]
         graphs[_name_across(minter, links.name if links is not None else "links", str(g))] = g

@@ -150,6 +150,11 @@ class Links:
     def triples(self, minter: Minter, texts: dict[str, str] | None = None) -> list[tuple]:
         return self.curated + derived_triples(minter, self.idents, self.derivations)
 
+    def stems(self, sources: str) -> set[str]:
+        """The stems of the files whose spans its derived links name (`sources`: what a file's IRI starts with)."""
+        return {d[len(sources):].split("/", 1)[0] for ds in self.derivations.values() for d in ds
+                if d.startswith(sources)}
+
 
 @dataclass(frozen=True)
 class Organisation:

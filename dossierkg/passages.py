@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain
+from pathlib import PurePath
 
 from rdflib import Literal, URIRef
 
@@ -94,6 +95,11 @@ class Reuse:
 
     def triples(self, minter: Minter, texts: dict[str, str]) -> list[tuple]:
         return answer_reuse_triples(minter, self.answers) + passage_reuse_triples(minter, texts, self.passages)
+
+    def stems(self, sources: str = "") -> set[str]:
+        """The stems of the files whose passages it names (`sources`: as links.Links.stems; not needed here)."""
+        return {PurePath(f[k]).stem for f in self.answers for k in (1, 4)} | \
+            {PurePath(f[k][0]).stem for f in self.passages for k in (0, 1)}
 
     def by_source(self) -> list[tuple[str, "Reuse"]]:
         """The reuse found from each document's passages (the first of each pair's), by source, in order: a

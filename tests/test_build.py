@@ -185,10 +185,10 @@ def test_a_documents_graph_states_its_file_and_the_activity_that_made_the_graph_
     assert (URIRef(ID + "bron/instruments"), RDF.type, DKG.SourceFile, prov) in built.quads
 
 
-def test_text_reuse_is_in_graphs_of_its_own_that_the_provenance_graphs_activity_generated(built):
-    """Only the provenance graph names the activity across documents: the text reuse graphs say which
-    answers and passages are reused, each pair in the graph of the document of its first passage
-    (graaf/hergebruik/<stem>), and the provenance graph that this activity generated them."""
+def test_text_reuse_is_in_graphs_of_its_own_each_stating_the_activity_that_made_it(built):
+    """The text reuse graphs say which answers and passages are reused, each pair in the graph of the document
+    of its first passage (graaf/hergebruik/<stem>), and each the activity that made it: one of its own, which
+    used the graphs of the documents whose passages it names. The provenance graph's activity is not theirs."""
     prov = URIRef(ID + "graaf/provenance")
     typed = {(s, g) for s, p, o, g in built.quads if p == RDF.type and o == DKG.TextReuse}
     reuse = {g for _, g in typed}
@@ -198,31 +198,44 @@ def test_text_reuse_is_in_graphs_of_its_own_that_the_provenance_graphs_activity_
                  and str(o).startswith(ID + "bron/")]
         stems = {str(o)[len(ID + "bron/"):].split("/")[0] for o in first}
         assert str(g).rsplit("/", 1)[1] == min(stems)  # the document of its first passage (in file order)
-    activities = {s for s, p, o, g in built.quads if p == RDF.type and o == PROV.Activity and g == prov}
-    assert len(activities) == 1 and not [q for q in built.quads if q[3] in reuse and activities & set(q)]
-    assert {s for s, p, o, g in built.quads if p == PROV.wasGeneratedBy and o in activities} >= reuse
+    activities = set()
+    for g in reuse:
+        [activity] = [o for s, p, o, g2 in built.quads if s == g and p == PROV.wasGeneratedBy and g2 == g]
+        assert (activity, RDF.type, PROV.Activity, g) in built.quads
+        used = {o for s, p, o, g2 in built.quads if s == activity and p == PROV.used}
+        named = {str(o)[len(ID + "bron/"):].split("/")[0] for s, p, o, g2 in built.quads
+                 if g2 == g and p == PROV.wasDerivedFrom and str(o).startswith(ID + "bron/")}
+        assert used == {URIRef(ID + "graaf/" + stem) for stem in named}
+        assert {g2 for s, p, o, g2 in built.quads if activity in (s, o)} == {g}
+        activities.add(activity)
+    assert len(activities) == len(reuse)
+    assert not activities & {s for s, p, o, g in built.quads if g == prov}
 
 
-def test_the_provenance_graphs_activity_is_named_by_what_it_used_and_what_it_made(tmp_path, monkeypatch):
-    """Its IRI changes when the text reuse it found changes, or a file it used, and only then: a document's
-    edit that changes nothing across documents leaves the provenance graph as it was."""
+def test_an_activity_across_documents_is_named_by_what_it_used_and_what_it_made(tmp_path, monkeypatch):
+    """A text reuse graph's activity changes when the pairs it states change, and only its own; the provenance
+    graph's activity (the curated links) when a file it used changes, not when text reuse does: a document's
+    edit changes only the activities of the graphs that name what it moved."""
     import dossierkg.build as build_module
 
-    def activity(links: Path) -> URIRef:
+    def activities(links: Path) -> dict:
         built = build_graph(read_sources(DOSSIER), curation=DOSSIER / "instruments.json", links=links)
-        prov = URIRef(ID + "graaf/provenance")
-        [a] = {s for s, p, o, g in built.quads if p == RDF.type and o == PROV.Activity and g == prov}
-        return a
+        return {g: s for s, p, o, g in built.quads if p == RDF.type and o == PROV.Activity
+                and ("/graaf/provenance" in str(g) or "/graaf/hergebruik/" in str(g))}
 
-    first = activity(DOSSIER / "links.csv")
-    assert activity(DOSSIER / "links.csv") == first
+    first = activities(DOSSIER / "links.csv")
+    prov = URIRef(ID + "graaf/provenance")
+    assert activities(DOSSIER / "links.csv") == first and len(first) > 2
     real = build_module.passage_reuse
     monkeypatch.setattr(build_module, "passage_reuse", lambda *a: real(*a)[1:])  # one passage pair fewer
-    assert activity(DOSSIER / "links.csv") != first
+    fewer = activities(DOSSIER / "links.csv")
+    assert fewer[prov] == first[prov] and sum(fewer[g] != first.get(g) for g in fewer) == 1
     monkeypatch.setattr(build_module, "passage_reuse", real)
     links = tmp_path / "links.csv"
     links.write_bytes((DOSSIER / "links.csv").read_bytes() + b"\n")  # the same links, another sha256
-    assert activity(links) != first
+    other = activities(links)
+    assert other[prov] != first[prov] and {g: a for g, a in other.items() if g != prov} == \
+        {g: a for g, a in first.items() if g != prov}
 
 
 def _dataset(quads) -> Dataset:
