@@ -213,9 +213,6 @@ class Made:
     used: list  # the documents' graphs
     time: object  # datetime
 
-    def key(self, texts: dict[str, str]) -> bytes:
-        return self.what.key(texts) + repr((self.activity, self.time.isoformat())).encode()
-
     def triples(self, minter: Minter, texts: dict[str, str]) -> list[tuple]:
         return self.what.triples(minter, texts) + activity_triples(minter, self.activity, self.used, [self.graph],
                                                                      self.time)
@@ -228,10 +225,12 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
     a graph per document, with what the linked resources derive from in every document; as `Links`), text
     reuse (reused answers, reused and paraphrased sentences, as a `Reuse` per document of the first passage of
     each pair; from the previous build's searches for reuse, `earlier`, recorded in `searched`) and provenance:
-    ({graph: its triples, or the Links or Reuse}, {graph: what it states, as bytes: its N-Quads, or the Links'
-    or Reuse's key}, notes). The provenance graph holds the activity that made the others from the documents'
-    graphs, `links.csv` and `instruments.json`; its IRI is made from what it used and what they state, so it
-    changes only when one of them changes (`used`: the documents' files, for the activity's time)."""
+    ({graph: its triples, or the curated Links, or a `Made`}, {graph: what it states, as bytes: the Links' or
+    Reuse's key, with its activity's}, notes). Each derived links and text reuse graph states the activity
+    that made it from the documents' graphs it names; the provenance graph the one that made the curated
+    links from the documents' graphs and `links.csv`, and describes `instruments.json` and `links.csv`. An
+    activity's IRI is made from what it used and what its graph states, so it changes only when one of them
+    changes (`used`: the documents' files, for the activities' time)."""
     minter, clock = ctx.minter, clock or Timings()
     lg, pg = minter.graph("links"), minter.provenance_graph
     out: dict = {}
@@ -267,14 +266,15 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
     with clock.part("global.provenance"):
         stated = {g: t.key(ctx.texts) for g, t in out.items()}
         named = {Path(name).stem: (name, sha, mtime) for name, sha, mtime in used}
+        sources, graph_of = str(minter.source("")), {}
         for g, what in out.items():
             if g != lg:  # derived links and text reuse: each graph states the activity that made it
-                stems = what.stems(str(minter.source(""))) | {str(g).rsplit("/", 1)[1]}
+                stems = what.stems(sources) | {str(g).rsplit("/", 1)[1]}
                 read = sorted(named[stem] for stem in stems if stem in named)
-                graphs = [minter.graph(name) for name, _, _ in read]
+                graphs = [graph_of.get(name) or graph_of.setdefault(name, minter.graph(name)) for name, _, _ in read]
                 key = inputs_key([str(d) for d in graphs], str(g), hashlib.sha256(stated[g]).hexdigest())
                 out[g] = Made(what, g, key, graphs, build_time(read))
-                stated[g] = out[g].key(ctx.texts)
+                stated[g] += repr((key, out[g].time.isoformat())).encode()
         graphs = sorted(URIRef(u.graph) for u in units)
         key = inputs_key([(name, sha) for name, sha, _ in files], [str(g) for g in graphs],
                          sorted((str(g), hashlib.sha256(b).hexdigest()) for g, b in stated.items() if g == lg))

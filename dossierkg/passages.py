@@ -76,6 +76,11 @@ def _search(kind: str, sets: list, keys: list, settings: tuple, passages_of: dic
     return pairs
 
 
+@lru_cache(maxsize=None)
+def _stem(filename: str) -> str:
+    return PurePath(filename).stem
+
+
 @dataclass(frozen=True)
 class Reuse:
     """What text reuse graphs state: reused answers (`answer_reuse`) and reused or paraphrased passages
@@ -98,8 +103,8 @@ class Reuse:
 
     def stems(self, sources: str = "") -> set[str]:
         """The stems of the files whose passages it names (`sources`: as links.Links.stems; not needed here)."""
-        return {PurePath(f[k]).stem for f in self.answers for k in (1, 4)} | \
-            {PurePath(f[k][0]).stem for f in self.passages for k in (0, 1)}
+        return {_stem(f[k]) for f in self.answers for k in (1, 4)} | \
+            {_stem(f[k][0]) for f in self.passages for k in (0, 1)}
 
     def by_source(self) -> list[tuple[str, "Reuse"]]:
         """The reuse found from each document's passages (the first of each pair's), by source, in order: a
