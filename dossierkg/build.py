@@ -221,8 +221,9 @@ class Made:
 def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | None, curation: Path | None,
                   earlier: Searched | None = None, searched: dict | None = None, clock: Timings | None = None
                   ) -> tuple[dict[URIRef, list | Links | Made], dict[URIRef, bytes], list[str]]:
-    """The graphs across documents: links (curated, and derived from the identifiers each document prints:
-    a graph per document, with what the linked resources derive from in every document; as `Links`), text
+    """The graphs across documents: links (curated, and derived from the identifiers the documents print,
+    each in the graph of the first document that prints it, with what the linked resources derive from in
+    every document; as `Links`), text
     reuse (reused answers, reused and paraphrased sentences, as a `Reuse` per document of the first passage of
     each pair; from the previous build's searches for reuse, `earlier`, recorded in `searched`) and provenance:
     ({graph: its triples, or the curated Links, or a `Made`}, {graph: what it states, as bytes: the Links' or
