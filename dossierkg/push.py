@@ -87,6 +87,7 @@ class Graph:
     blank_nodes: bool
     data: bytes | None = field(default=None, repr=False)  # the N-Triples, or:
     piece: tuple[str, int, int] | None = None  # (file, offset, length) of its N-Quads, read when sent
+    piece_sha256: str | None = None  # of that piece's bytes as they were read
 
     @property
     def ntriples(self) -> bytes:
@@ -152,12 +153,14 @@ class Report:
 
 # --- the local side ----------------------------------------------------------------------------------------
 
-def local_graphs(nquads: Path, parallel_from: int = 256) -> dict[str, Graph]:
+def local_graphs(nquads: Path, parallel_from: int = 256, remembered: dict | None = None) -> dict[str, Graph]:
     """The named graphs of an N-Quads file with their triple count and the sha256 of their sorted N-Triples.
     A build's file is read one graph at a time, by the index of where each graph's piece lies in it (memory
     for one graph, not all: 10,000 documents held at once took 3.4 GB), and a graph's N-Triples are made
     again when it is sent; another file is read whole. From `parallel_from` graphs on, the pieces are read
-    on every core (forked workers; the server is idle meanwhile)."""
+    on every core (forked workers; the server is idle meanwhile). `remembered` (`remembered_pieces` of an
+    earlier read): a piece whose bytes hash as they did then is taken as it was then, not parsed again
+    (10,000 documents, 1.4 GB: hashed in ~1 s, parsed in ~8 s)."""
     if not nquads.exists():
         raise PushError(f"{nquads}: no build (run `kg build` first, or give --build DIR)")
     pieces = _pieces(nquads)
@@ -166,7 +169,8 @@ def local_graphs(nquads: Path, parallel_from: int = 256) -> dict[str, Graph]:
     from .units import can_fork, forked_pool
 
     path = os.path.realpath(nquads)  # the generation's file: a build meanwhile switches to another
-    todo = [(path, iri, offset, length) for iri, offset, length in pieces]
+    remembered = remembered or {}
+    todo = [(path, iri, offset, length, remembered.get(iri)) for iri, offset, length in pieces]
     if can_fork(len(todo), parallel_from):
         with forked_pool() as pool:
             graphs = pool.map(_piece_graph, todo, chunksize=64)
@@ -175,10 +179,32 @@ def local_graphs(nquads: Path, parallel_from: int = 256) -> dict[str, Graph]:
     return dict(sorted((g.iri, g) for g in graphs))
 
 
-def _piece_graph(piece: tuple[str, str, int, int]) -> Graph:
-    path, iri, offset, length = piece
-    data, count, bnodes = _canonical(read_range(path, offset, length), iri)
-    return Graph(iri, count, hashlib.sha256(data).hexdigest(), bnodes, piece=(path, offset, length))
+def _piece_graph(piece: tuple[str, str, int, int, list | None]) -> Graph:
+    path, iri, offset, length, known = piece
+    raw = read_range(path, offset, length)
+    raw_sha256 = hashlib.sha256(raw).hexdigest()
+    if known is not None and known[0] == raw_sha256:
+        _, sha256, count, bnodes = known
+    else:
+        data, count, bnodes = _canonical(raw, iri)
+        sha256 = hashlib.sha256(data).hexdigest()
+    return Graph(iri, count, sha256, bnodes, piece=(path, offset, length), piece_sha256=raw_sha256)
+
+
+def remembered_pieces(graphs: dict[str, Graph]) -> dict[str, list]:
+    """What reading a build found of each graph's piece, for the next read (`local_graphs`): {graph: [sha256
+    of the piece's bytes, sha256 of its N-Triples, triples, blank nodes]}."""
+    return {iri: [g.piece_sha256, g.sha256, g.triples, g.blank_nodes] for iri, g in graphs.items() if g.piece_sha256}
+
+
+def _remembered(state: dict) -> dict[str, list]:
+    """The state's `remembered_pieces`, without entries of another shape (a state file edited by hand)."""
+    pieces = state.get("pieces")
+    if not isinstance(pieces, dict):
+        return {}
+    return {iri: known for iri, known in pieces.items()
+            if isinstance(known, list) and len(known) == 4 and isinstance(known[0], str) and isinstance(known[1], str)
+            and type(known[2]) is int and type(known[3]) is bool}
 
 
 def _pieces(nquads: Path) -> list[tuple[str, int, int]] | None:
@@ -592,9 +618,10 @@ def push(build: Path, target: Target, force: bool = False, log: Callable[[str], 
         raise PushUsageError("--retries must be 0 or more and --timeout more than 0")
     if target.graph_param not in ("graph", "graph-uri"):
         raise PushUsageError("--graph-param is graph or graph-uri")
-    graphs = local_graphs(build / "dossier.nq")
     state_path = build / STATE_FILE
     state = read_state(state_path)
+    graphs = local_graphs(build / "dossier.nq", remembered=_remembered(state))
+    state["pieces"] = remembered_pieces(graphs)
     key = redact(target.endpoint)
     known = state["endpoints"].setdefault(key, {}).setdefault("graphs", {})
     session = Session(target, log, sleep)

@@ -270,6 +270,52 @@ def test_a_build_is_read_a_graph_at_a_time_and_agrees_with_a_whole_file_read(tmp
             local_graphs(broken / "dossier.nq", parallel_from=parallel_from)
 
 
+def test_a_piece_read_before_is_taken_as_it_was_then_unless_its_bytes_changed(tmp_path, built, monkeypatch):
+    """local_graphs given what an earlier read found (remembered_pieces) parses only the pieces whose bytes
+    hash otherwise; the graphs are those of a read from scratch. kg push keeps that in its state file, so a
+    second push parses nothing, and a piece edited since is parsed again."""
+    import dossierkg.push as push_module
+    from dossierkg.push import remembered_pieces
+
+    parsed: list[str] = []
+    canonical = push_module._canonical
+    monkeypatch.setattr(push_module, "_canonical", lambda piece, graph: parsed.append(graph) or canonical(piece, graph))
+    fresh = local_graphs(built / "dossier.nq")
+    assert sorted(parsed) == sorted(fresh) and all(g.piece_sha256 for g in fresh.values())
+    remembered = remembered_pieces(fresh)
+    parsed.clear()
+    assert local_graphs(built / "dossier.nq", remembered=remembered) == fresh and parsed == []
+    iri = next(iter(remembered))
+    wrong = dict(remembered, **{iri: ["0" * 64] + remembered[iri][1:]})  # its bytes hashed otherwise: parsed
+    assert local_graphs(built / "dossier.nq", remembered=wrong) == fresh and parsed == [iri]
+
+    copy = tmp_path / "copy"  # a build whose piece of one graph was edited, the same length
+    copy.mkdir()
+    real = Path(os.path.realpath(built / "dossier.nq")).parent
+    shutil.copy(real / ".pieces.json", copy / ".pieces.json")
+    data = (real / "dossier.nq").read_bytes()
+    g = fresh[GRAPH + "000_6571167254aee64b"]
+    at = data.index(b'"', g.piece[1])
+    (copy / "dossier.nq").write_bytes(data[:at + 1] + b"X" + data[at + 2:])
+    parsed.clear()
+    edited = local_graphs(copy / "dossier.nq", remembered=remembered)
+    assert parsed == [g.iri] and edited[g.iri].sha256 != g.sha256 and edited[g.iri].triples == g.triples
+    assert {i: e.sha256 for i, e in edited.items() if i != g.iri} == {i: f.sha256 for i, f in fresh.items() if i != g.iri}
+
+    out = tmp_path / "out"
+    shutil.copytree(built, out, symlinks=True)
+    (out / STATE_FILE).unlink(missing_ok=True)
+    with Oxigraph(tmp_path / "db") as server:
+        parsed.clear()
+        first = invoke("push", "--endpoint", server.query_url, "--build", out)
+        assert first.exit_code == 0 and sorted(parsed) == sorted(fresh), first.output
+        state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+        assert state["pieces"] == remembered
+        parsed.clear()
+        second = invoke("push", "--endpoint", server.query_url, "--build", out)
+        assert second.exit_code == 0 and parsed == [] and f"0 sent, {len(fresh)} skipped" in second.stdout
+
+
 def test_read_only_server_refuses_with_exit_3(tmp_path, built):
     Oxigraph(tmp_path / "db").start().stop()  # create the database, then serve it read-only
     with Oxigraph(tmp_path / "db", read_only=True) as server:
