@@ -300,7 +300,13 @@ def test_a_piece_read_before_is_taken_as_it_was_then_unless_its_bytes_changed(tm
     parsed.clear()
     edited = local_graphs(copy / "dossier.nq", remembered=remembered)
     assert parsed == [g.iri] and edited[g.iri].sha256 != g.sha256 and edited[g.iri].triples == g.triples
-    assert {i: e.sha256 for i, e in edited.items() if i != g.iri} == {i: f.sha256 for i, f in fresh.items() if i != g.iri}
+    others = {i for i in fresh if i != g.iri}
+    assert {i: edited[i].sha256 for i in others} == {i: fresh[i].sha256 for i in others}
+
+    by_hand = {"a": ["r", "s", 3, False], "b": ["r", "s", True, False], "c": "r s", "d": ["r", "s", 3],
+               "e": ["r", None, 3, False]}  # a state file edited by hand: only the well-formed entry is kept
+    assert push_module._remembered({"pieces": by_hand}) == {"a": ["r", "s", 3, False]}
+    assert push_module._remembered({"pieces": ["r", "s", 3, False]}) == {} == push_module._remembered({})
 
     out = tmp_path / "out"
     shutil.copytree(built, out, symlinks=True)
