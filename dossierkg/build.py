@@ -223,9 +223,9 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
                   ) -> tuple[dict[URIRef, list | Links | Made], dict[URIRef, bytes], list[str]]:
     """The graphs across documents: links (curated, and derived from the identifiers the documents print,
     each in the graph of the first document that prints it, with what the linked resources derive from in
-    every document; as `Links`), text
-    reuse (reused answers, reused and paraphrased sentences, as a `Reuse` per document of the first passage of
-    each pair; from the previous build's searches for reuse, `earlier`, recorded in `searched`) and provenance:
+    every document; as `Links`), text reuse (reused answers, reused and paraphrased sentences, as a `Reuse`
+    per document of the first passage of each pair; from the previous build's searches for reuse, `earlier`,
+    recorded in `searched`) and provenance:
     ({graph: its triples, or the curated Links, or a `Made`}, {graph: what it states, as bytes: the Links' or
     Reuse's key, with its activity's}, notes). Each derived links and text reuse graph states the activity
     that made it from the documents' graphs it names; the provenance graph the one that made the curated
