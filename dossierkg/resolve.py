@@ -24,6 +24,13 @@ def surname(name: str) -> str:
     return name
 
 
+def name_like(name: str) -> bool:
+    """Whether a name starts as a person's does, with a capital or a prefix ('van Dijk'), and not with a word
+    the parser took in with it ('hetzelfde lid Van Leeuwen'): only those name a person across documents."""
+    first = name.split()[0].lstrip("'’")
+    return first[:1].isupper() or first.lower() in _PREFIXES
+
+
 @lru_cache(maxsize=4096)
 def person_key(name: str) -> str:
     """Surname key: 'Wopke Hoekstra' and 'Hoekstra' -> 'hoekstra'; 'Jasper van Dijk' -> 'dijk'."""
@@ -58,7 +65,7 @@ class Resolution:
     question_set: dict[str, str] = field(default_factory=dict)  # source -> identifier
     answer_set: dict[str, str] = field(default_factory=dict)
     document_id: dict[str, str] = field(default_factory=dict)  # source -> identifier of the document itself
-    person_name: dict[str, str] = field(default_factory=dict)  # surname key -> fullest name seen
+    person_name: dict[str, str] = field(default_factory=dict)  # surname key -> fullest name seen (name_like)
     targets: dict[tuple[str, tuple[int, int]], str] = field(default_factory=dict)  # (source, span) -> identifier
     inferred_dates: dict[str, tuple[str, str, Reference]] = field(default_factory=dict)  # id -> (date, source, ref)
     notices: set[str] = field(default_factory=set)  # the Aanhangsel numbers (ah-tk-…) of postponement notices
@@ -95,7 +102,7 @@ def resolve(docs: list[Document], texts: dict[str, str], quoted: Quoted | None =
         for p in list(doc.submitters) + list(doc.answerers):
             if p.name:
                 key = person_key(p.name)
-                if len(p.name) > len(res.person_name.get(key, "")):
+                if len(p.name) > len(res.person_name.get(key, "")) and name_like(p.name):
                     res.person_name[key] = p.name
     qa_docs = [d for d in docs if d.questions or d.kind in ("written-questions", "written-questions-with-answers",
                                                             "postponement-notice")]

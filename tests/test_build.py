@@ -103,6 +103,21 @@ def test_one_person_apart_from_the_post_and_mede_namens(graph):
     assert {graph.value(a, PROV.agent) for a in behalf} == {URIRef(ID + "functie/staatssecretaris-van-justitie-en-veiligheid")}
 
 
+def test_a_word_taken_in_with_a_name_does_not_rename_the_person_across_documents():
+    """The fullest name seen of a surname names the person in every document, but not one that starts with a
+    word no name starts with ('Vragen van hetzelfde lid Van Leeuwen'): an edit of one header would rename
+    them everywhere."""
+    from dossierkg.records import Document, Person
+    from dossierkg.resolve import resolve
+
+    names = ["Yvonne van Leeuwen", "hetzelfde lid Van Leeuwen", "van der Burg", "Hart", "’t Hart"]
+    docs = [Document(f"{n}.txt", str(n), submitters=(Person(name=name),)) for n, name in enumerate(names)]
+    res = resolve(docs, {d.source: "" for d in docs})
+    assert res.person("hetzelfde lid Van Leeuwen") == res.person("Van Leeuwen") == "Yvonne van Leeuwen"
+    assert res.person("Van der Burg") == "van der Burg"
+    assert res.person("Hart") == "’t Hart"
+
+
 def test_dates_and_postponement(graph):
     assert graph.value(KV, DCTERMS.dateSubmitted) == Literal("2023-01-18", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
     assert str(graph.value(AH, DKG.dateReceived)) == "2023-02-22"
