@@ -27,7 +27,7 @@ def surname(name: str) -> str:
 def name_like(name: str) -> bool:
     """Whether a name starts as a person's does, with a capital or a prefix ('van Dijk'), and not with a word
     the parser took in with it ('hetzelfde lid Van Leeuwen'): only those name a person across documents."""
-    first = name.split()[0].lstrip("'’")
+    first = name.split()[0].lstrip("'’") if name.strip() else ""
     return first[:1].isupper() or first.lower() in _PREFIXES
 
 
