@@ -30,6 +30,7 @@ import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -230,18 +231,14 @@ def store_change(store: ox.Store, removed: bytes, added: bytes) -> StoreChange:
 def _settled(store: ox.Store, gone: list[ox.Quad], come: list[ox.Quad]) -> tuple[set, set]:
     """The subjects and the objects in SETTLE_FROM changed triples or more whose every quad in `store` goes."""
     settled = []
-    for position in (0, 1):
-        term = (lambda q: q.subject) if position == 0 else (lambda q: q.object)
+    for position in ("subject", "object"):
+        term = attrgetter(position)
         going = Counter(map(term, gone))
-        seen = Counter(map(term, come))
-        seen.update(going)
         found = set()
-        for t, n in seen.items():
-            if n >= SETTLE_FROM:
-                quads = store.quads_for_pattern(t, None, None, None) if position == 0 else \
-                    store.quads_for_pattern(None, None, t, None)
-                if _all_go(quads, going[t]):
-                    found.add(t)
+        for t, n in (going + Counter(map(term, come))).items():
+            pattern = (t, None, None, None) if position == "subject" else (None, None, t, None)
+            if n >= SETTLE_FROM and _all_go(store.quads_for_pattern(*pattern), going[t]):
+                found.add(t)
         settled.append(found)
     return settled[0], settled[1]
 
