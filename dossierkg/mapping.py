@@ -12,20 +12,36 @@ from rdflib import Literal, URIRef
 
 from .iris import Minter, TOOI_MINISTRIES, slug
 from .namespace import CITO, DCTERMS, DKG, ELI, FOAF, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
-from .provenance import span_triples
+from .provenance import number_literal, span_triples, text_literal
 from .records import Block, Document, Footnote, Person, Reference
 from .resolve import Resolution
 
 QUESTION_KINDS = ("written-questions", "written-questions-with-answers", "postponement-notice")
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def locate(text: str, phrase: str | None, start: int = 0) -> tuple[int, int] | None:
-    """Where a whitespace-normalised phrase stands in the raw text (any whitespace between its words)."""
-    if not phrase:
+    """Where a whitespace-normalised phrase first stands in the raw text (any whitespace between its words):
+    its first word found, then each next word after whitespace (what the regex of the words joined by
+    whitespace finds, without compiling one per phrase: most phrases are a title or a name met once)."""
+    words = phrase.split() if phrase else None
+    if not words:
         return None
-    words = phrase.split()
-    m = re.compile(r"\s+".join(re.escape(w) for w in words)).search(text, start)
-    return (m.start(), m.end()) if m else None
+    first, *rest = words
+    at = text.find(first, start)
+    while at >= 0:
+        end = at + len(first)
+        for word in rest:
+            gap = _SPACE.match(text, end)
+            if gap is None or not text.startswith(word, gap.end()):
+                break
+            end = gap.end() + len(word)
+        else:
+            return at, end
+        at = text.find(first, at + 1)
+    return None
 
 
 class Mapper:
@@ -49,7 +65,7 @@ class Mapper:
         return iri
 
     def nl(self, value: str | None) -> Literal | None:
-        return Literal(value, lang="nl") if value else None
+        return text_literal(value, "nl") if value else None
 
 
 def _date(value: str | None) -> Literal | None:
@@ -211,9 +227,9 @@ def map_block(mp: Mapper, block: Block, parent: URIRef) -> URIRef:
     mp.add(iri, RDF.type, SCHEMA.Question if block.kind == "question" else SCHEMA.Answer)
     mp.add(iri, DCTERMS.isPartOf, parent)
     for n in block.numbers:
-        mp.add(iri, DKG.number, Literal(n, datatype=XSD.integer))
-    mp.add(iri, DKG.printedLabel, Literal(block.label) if block.label else None)
-    mp.add(iri, DKG.numberLabel, Literal(number_label(block)))
+        mp.add(iri, DKG.number, number_literal(n, XSD.integer))
+    mp.add(iri, DKG.printedLabel, text_literal(block.label) if block.label else None)
+    mp.add(iri, DKG.numberLabel, text_literal(number_label(block)))
     mp.add(iri, DKG.text, mp.nl(block.text))
     mp.derive(iri, block.span)
     return iri

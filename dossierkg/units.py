@@ -91,21 +91,32 @@ def unit_triples(doc, ctx: Context) -> list[tuple]:
     return triples
 
 
+_TYPE, _SOURCE_FILE = frozenset([RDF.type]), frozenset([DKG.SourceFile])
 _IDENTIFIER, _DERIVED_FROM = frozenset([DCTERMS.identifier]), frozenset([PROV.wasDerivedFrom])
-_SOURCE_FILE = frozenset([(RDF.type, DKG.SourceFile)])
 
 
 def summarise(key: str, source: str, graph: URIRef, triples: list[tuple], curated: frozenset, count: int) -> Unit:
-    files = {s for s, p, o in triples if (p, o) in _SOURCE_FILE}  # a file's name is not an identifier it prints
-    idents = sorted({(str(s), str(o)) for s, p, o in triples if p in _IDENTIFIER and s not in files})  # `in` a set:
-    # rdflib's == is slow
+    """The unit of a document's graph: its identifiers (what it states as dcterms:identifier, but of its
+    file: a file's name is not an identifier it prints) and their derivations, the curated entities it names.
+    One pass, each predicate looked up `in` a set: rdflib's == and a literal's hash are slow."""
+    files, named, derived, known = set(), [], [], set()
+    for s, p, o in triples:
+        if p in _TYPE:
+            if o in _SOURCE_FILE:
+                files.add(s)
+        elif p in _IDENTIFIER:
+            named.append((s, o))
+        elif p in _DERIVED_FROM:
+            derived.append((s, o))
+        if s in curated:
+            known.add(str(s))
+    idents = sorted({(str(s), str(o)) for s, o in named if s not in files})
     with_ident = {s for s, _ in idents}
     derivations: dict = {}
-    for s, p, o in triples:
-        if p in _DERIVED_FROM and str(s) in with_ident:
+    for s, o in derived:
+        if str(s) in with_ident:
             derivations.setdefault(str(s), set()).add(str(o))
-    known = sorted({str(s) for s, _, _ in triples if s in curated})
-    return Unit(key, source, str(graph), count, idents, {k: sorted(v) for k, v in derivations.items()}, known)
+    return Unit(key, source, str(graph), count, idents, {k: sorted(v) for k, v in derivations.items()}, sorted(known))
 
 
 _CTX: Context | None = None  # the context of the running build, inherited by forked workers

@@ -465,6 +465,24 @@ def test_find_url_is_url_re(text):
     assert find_url(text) == url
 
 
+
+_WORDS = st.lists(st.sampled_from(["de", "minister", "van", "Van", "d", "e", " ", "  ", "\n", "\t", "\u00a0", "\u2003",
+                                   ".", "(", "*", "+", "[1]", "\\s"]), max_size=16).map("".join)
+
+
+@FAST
+@given(_WORDS, _WORDS, st.integers(0, 40))
+def test_locate_is_the_regex_of_the_words(text, phrase, start):
+    """mapping.locate finds the first match of the phrase's words, escaped, joined by whitespace (the
+    specification), without compiling it."""
+    import re
+
+    from dossierkg.mapping import locate
+    words = phrase.split()
+    m = re.compile(r"\s+".join(map(re.escape, words))).search(text, start) if words else None
+    assert locate(text, phrase, start) == ((m.start(), m.end()) if m else None)
+
+
 # --- what the fuzzing found (kept as plain cases) ---------------------------------------------------------
 
 def test_numbers_reads_only_decimal_digits():

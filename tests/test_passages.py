@@ -277,6 +277,20 @@ def test_span_triples_as_rdflib_builds_them(parsed, base):
                 [o.value for *_, o in expected if isinstance(o, Literal)]
 
 
+
+@pytest.mark.parametrize("lang", [None, "nl"])
+def test_a_text_literal_is_the_literal_rdflib_makes(lang):
+    """provenance.text_literal fills the slots rdflib's Literal fills, with the same values, for any text: a
+    slot rdflib adds one day is missing from it, and this fails."""
+    from dossierkg.provenance import text_literal
+    slots = [name for cls in Literal.__mro__ for name in getattr(cls, "__slots__", ()) if name != "__weakref__"]
+    assert {"_language", "_datatype", "_value", "_ill_typed"} <= set(slots)
+    for text in ["", "plain", "1", "true", "2022-12-13", " spaced \n", "é ß — “x” \U0001F600", "\x00\x7f"]:
+        made, expected = text_literal(text, lang), Literal(text, lang=lang)
+        assert type(made) is Literal and str(made) == str(expected)
+        assert [getattr(made, slot) for slot in slots] == [getattr(expected, slot) for slot in slots]
+        assert made == expected and hash(made) == hash(expected) and made.n3() == expected.n3()
+
 def test_line_of_counts_the_line_breaks_before_an_offset():
     text = "een\ntwee\n\ndrie"
     assert [line_of(text, i) for i in range(len(text) + 1)] == \
