@@ -24,7 +24,7 @@ from rdflib import URIRef
 
 from .curation import load_instruments
 from .export import clean_generations, current_generation, publish
-from .iris import Minter
+from .iris import Minter, stem
 from .links import Links, curated_triples, read_links, read_organisations
 from .namespace import DEFAULT_BASE, DKG, RDF
 from .packed import UNREADABLE
@@ -266,7 +266,7 @@ def global_graphs(ctx: Context, units: list[Unit], used: list, links: Path | Non
             out[minter.reuse_graph(source)] = found
     with clock.part("global.provenance"):
         stated = {g: t.key(ctx.texts) for g, t in out.items()}
-        named = {Path(name).stem: (name, sha, mtime) for name, sha, mtime in used}
+        named = {stem(name): (name, sha, mtime) for name, sha, mtime in used}
         sources, graph_of = str(minter.source("")), {}
         for g, what in out.items():
             if g != lg:  # derived links and text reuse: each graph states the activity that made it
@@ -502,10 +502,10 @@ ACROSS = {"links": "links", "hergebruik": "text reuse", "provenance": "provenanc
 def _named_apart(doc: Document) -> Document:
     """The document, with an error when its file's graph (and its IRI: bron/<stem>) would be one of the graphs
     across documents."""
-    stem = Path(doc.source).stem
-    if stem not in ACROSS:
+    name = stem(doc.source)
+    if name not in ACROSS:
         return doc
-    problem = Problem(f"its graph would be graaf/{stem}, the name of the build's {ACROSS[stem]} graph: "
+    problem = Problem(f"its graph would be graaf/{name}, the name of the build's {ACROSS[name]} graph: "
                       "rename the file", None, "error")
     return replace(doc, errors=doc.errors + (problem,))
 

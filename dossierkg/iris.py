@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import PurePath
 
 from rdflib import URIRef
@@ -26,6 +27,13 @@ def slug(text: str) -> str:
     """'Eric van der Burg' -> 'eric-van-der-burg'; 'Minister van Buitenlandse Zaken' -> 'minister-van-…'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(filename: str) -> str:
+    """A file name without its folder and suffix ('kv-tk-2022Z18208.txt' -> 'kv-tk-2022Z18208'), as PurePath
+    gives it, remembered: the IRIs of a document's file are minted thousands of times."""
+    return PurePath(filename).stem
 
 
 class Minter:
@@ -88,13 +96,13 @@ class Minter:
         return self._iri(f"wet/{slug(act_key)}/{slug(provision)}")
 
     def source(self, filename: str) -> URIRef:
-        return self._iri("bron/" + PurePath(filename).stem)
+        return self._iri("bron/" + stem(filename))
 
     def span(self, filename: str, start: int, end: int) -> URIRef:
-        return self._iri(f"bron/{PurePath(filename).stem}/{start}-{end}")
+        return self._iri(f"bron/{stem(filename)}/{start}-{end}")
 
     def graph(self, filename: str) -> URIRef:
-        return self._iri("graaf/" + PurePath(filename).stem)
+        return self._iri("graaf/" + stem(filename))
 
     @property
     def provenance_graph(self) -> URIRef:
@@ -102,11 +110,11 @@ class Minter:
 
     def links_graph(self, filename: str) -> URIRef:
         """The graph of the links derived from the identifiers a document prints (graaf/links/<stem>)."""
-        return self._iri("graaf/links/" + PurePath(filename).stem)
+        return self._iri("graaf/links/" + stem(filename))
 
     def reuse_graph(self, filename: str) -> URIRef:
         """The graph of the text reuse found from a document's passages (graaf/hergebruik/<stem>)."""
-        return self._iri("graaf/hergebruik/" + PurePath(filename).stem)
+        return self._iri("graaf/hergebruik/" + stem(filename))
 
     def activity(self, key: str) -> URIRef:
         return self._iri("build/" + key)

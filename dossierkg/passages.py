@@ -16,11 +16,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain
-from pathlib import PurePath
 
 from rdflib import Literal, URIRef
 
-from .iris import Minter
+from .iris import Minter, stem
 from .namespace import DKG, PROV, RDF, XSD
 from .provenance import span_read, span_triples
 from .records import Document
@@ -76,11 +75,6 @@ def _search(kind: str, sets: list, keys: list, settings: tuple, passages_of: dic
     return pairs
 
 
-@lru_cache(maxsize=None)
-def _stem(filename: str) -> str:
-    return PurePath(filename).stem
-
-
 @dataclass(frozen=True)
 class Reuse:
     """What text reuse graphs state: reused answers (`answer_reuse`) and reused or paraphrased passages
@@ -103,8 +97,8 @@ class Reuse:
 
     def stems(self, sources: str = "") -> set[str]:
         """The stems of the files whose passages it names (`sources`: as links.Links.stems; not needed here)."""
-        return {_stem(f[k]) for f in self.answers for k in (1, 4)} | \
-            {_stem(f[k][0]) for f in self.passages for k in (0, 1)}
+        return {stem(f[k]) for f in self.answers for k in (1, 4)} | \
+            {stem(f[k][0]) for f in self.passages for k in (0, 1)}
 
     def by_source(self) -> list[tuple[str, "Reuse"]]:
         """The reuse found from each document's passages (the first of each pair's), by source, in order: a
