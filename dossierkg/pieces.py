@@ -48,9 +48,11 @@ def graph_pieces(triples, graph) -> Pieces:
 
 
 def graph_nquads(triples, graph) -> bytes:
-    """The N-Quads piece of one named graph from its (s, p, o) rdflib triples: its lines, sorted and distinct."""
+    """The N-Quads piece of one named graph from its (s, p, o) rdflib triples: its lines, sorted and distinct.
+    A literal is written each time it is met (most are met once): looking it up would hash it in Python."""
     term = _Terms()
-    lines = sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
+    lines = sorted({f"{term(s)} {term(p)} {_literal(o) if type(o) is Literal else term(o)} .\n"
+                    for s, p, o in triples})
     return nquads("".join(lines).encode("utf-8"), str(graph))
 
 
@@ -155,6 +157,16 @@ def _escaped(text: str) -> str:
     return text.translate(_CONTROLS) if _RARE.search(text) else text
 
 
+def _literal(t: Literal) -> str:
+    """A literal as N-Triples writes it, as Oxigraph does (a language tag in lower case, no xsd:string)."""
+    text = '"' + _escaped(str.__str__(t)) + '"'
+    if t.language:
+        return text + "@" + t.language.lower()
+    if t.datatype is not None and str.__str__(t.datatype) != XSD_STRING:
+        return text + f"^^<{t.datatype}>"
+    return text
+
+
 class _Terms(dict):
     """rdflib terms written as N-Triples terms, the way Oxigraph writes them, each once per graph."""
 
@@ -164,11 +176,7 @@ class _Terms(dict):
                 raise ValueError(f"not a valid IRI: {str(t)!r}")
             text = f"<{t}>"
         elif isinstance(t, Literal):
-            text = '"' + _escaped(str(t)) + '"'
-            if t.language:
-                text += "@" + t.language.lower()
-            elif t.datatype is not None and str(t.datatype) != XSD_STRING:
-                text += f"^^<{t.datatype}>"
+            text = _literal(t)
         elif isinstance(t, BNode):
             text = f"_:{t}"
         else:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import kg
@@ -1085,8 +1085,10 @@ def test_a_graphs_nquads_are_oxigraphs_for_every_character_a_literal_may_hold():
     graph, s, p = URIRef(ID + "graaf/t"), URIRef(ID + "s"), URIRef(ID + "p")
     texts = [chr(c) for c in range(0x80)] + [f'a{chr(c)}b"\\\n{chr(c)}' for c in range(0x20)] + \
         ["plain", "é ß — “x” \u2028 \U0001F600", 'tab\tquote"back\\slash\r\nend', "\x7f\x00"]
+    xsd = "http://www.w3.org/2001/XMLSchema#"
     triples = [(s, p, Literal(t)) for t in texts] + [(s, p, Literal(t, lang="nl")) for t in texts[:40]] + \
-        [(s, p, Literal("3", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")))]
+        [(s, p, Literal("3", datatype=URIRef(xsd + "integer"))), (s, p, Literal("x", datatype=URIRef(xsd + "string"))),
+         (s, p, Literal("y", lang="NL-be")), (s, p, URIRef(ID + "o")), (s, p, BNode("b1"))]
     quads = [ox.Quad(to_ox(a), to_ox(b), to_ox(c), to_ox(graph)) for a, b, c in triples]
     lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
     assert graph_nquads(triples, graph) == b"".join(sorted(set(lines), key=lambda line: line.decode()))
