@@ -465,7 +465,6 @@ def test_find_url_is_url_re(text):
     assert find_url(text) == url
 
 
-
 _WORDS = st.lists(st.sampled_from(["de", "minister", "van", "Van", "d", "e", " ", "  ", "\n", "\t", "\u00a0", "\u2003",
                                    ".", "(", "*", "+", "[1]", "\\s"]), max_size=16).map("".join)
 

@@ -277,7 +277,6 @@ def test_span_triples_as_rdflib_builds_them(parsed, base):
                 [o.value for *_, o in expected if isinstance(o, Literal)]
 
 
-
 @pytest.mark.parametrize("lang", [None, "nl"])
 def test_a_text_literal_is_the_literal_rdflib_makes(lang):
     """provenance.text_literal fills the slots rdflib's Literal fills, with the same values, for any text: a
@@ -290,6 +289,7 @@ def test_a_text_literal_is_the_literal_rdflib_makes(lang):
         assert type(made) is Literal and str(made) == str(expected)
         assert [getattr(made, slot) for slot in slots] == [getattr(expected, slot) for slot in slots]
         assert made == expected and hash(made) == hash(expected) and made.n3() == expected.n3()
+
 
 def test_line_of_counts_the_line_breaks_before_an_offset():
     text = "een\ntwee\n\ndrie"
