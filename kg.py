@@ -22,8 +22,19 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """dossier-kg: a linked-data knowledge graph of a Dutch parliamentary policy dossier."""
+    if ctx.invoked_subcommand != "build":  # (kg build: once its modules are imported)
+        _imported()
+
+
+def _imported() -> None:
+    """The collector on again, if the kg command started with it off (dossierkg/__main__.py), with what the
+    imports made frozen: no collection walks it again."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 @cli.command("parse")
@@ -72,6 +83,7 @@ def build_cmd(dossier: Path, out: Path, base: str | None, no_validate: bool, eng
     from dossierkg.progress import progress_bar
     from dossierkg.summary import build_summary
 
+    _imported()
     try:
         with progress_bar() as progress:
             built = build(dossier, out, base=base, validate=not no_validate, progress=progress, engine=engine)

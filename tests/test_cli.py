@@ -160,3 +160,21 @@ def test_dev_corpus_spans_through_the_cli():
             assert text[a:b].strip() == text[a:b], where
             checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize("args", [["parse", "dossier/000_6571167254aee64b.txt"], ["build", "--no-validate"]])
+def test_the_kg_command_runs_with_the_collector_on(tmp_path, args):
+    """The kg command starts with the cyclic garbage collector off while its modules load (dossierkg/__main__.py);
+    the command itself runs with it on."""
+    if args[0] == "build":
+        (tmp_path / "dossier").mkdir()
+        (tmp_path / "dossier" / DOSSIER[0].name).write_bytes(DOSSIER[0].read_bytes())
+        args = [*args, "--dossier", str(tmp_path / "dossier"), "--out", str(tmp_path / "build")]
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print('collector on:', gc.isenabled()))\n"
+            f"sys.argv = ['kg', *{args!r}]\n"
+            "from dossierkg.__main__ import main\n"
+            "main()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode().splitlines()[-1] == "collector on: True"
