@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-KG = [sys.executable, str(ROOT / "kg.py")]
+KG = [str(Path(sys.executable).with_name("kg"))]  # the kg command, as a user runs it (dossierkg/__main__.py)
 
 
 def tree_pss_mb(pid: int) -> float:
