@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,18 +29,47 @@ from .reuse import (MINIMUM, SENTENCES, Sentence, ShingleSets, find_reuse, find_
                     shingle_sets)
 
 
+class Places:
+    """(block, raw span) of each sentence of a document, kept in two arrays and a list of the blocks' names: a
+    tuple per sentence took half the time a build spends unpickling the units it keeps."""
+
+    def __init__(self, places=()):
+        self.blocks: list[str] = []
+        self.which, self.spans = array("I"), array("q")  # each sentence's block (in `blocks`); start, end, ...
+        index: dict[str, int] = {}
+        for block, (start, end) in places:
+            if block not in index:
+                index[block] = len(self.blocks)
+                self.blocks.append(block)
+            self.which.append(index[block])
+            self.spans.extend((start, end))
+
+    def __len__(self) -> int:
+        return len(self.which)
+
+    def __getitem__(self, k: int) -> tuple[str, tuple[int, int]]:
+        k = range(len(self.which))[k]  # (an index out of range raises IndexError)
+        return self.blocks[self.which[k]], (self.spans[2 * k], self.spans[2 * k + 1])
+
+    def __iter__(self):
+        return map(self.__getitem__, range(len(self.which)))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Places) and list(self) == list(other)
+
+
 @dataclass
 class Passages:
     """What reuse detection needs of one document, made from it and its text alone."""
 
-    sentences: list  # (block, raw span) of each sentence `document_sentences` found
+    sentences: Places  # (block, raw span) of each sentence `document_sentences` found
     sentence_shingles: ShingleSets  # the `shingles` of each sentence (their text is not kept)
     answer_shingles: ShingleSets  # the `shingles` of each answer
 
 
 def document_passages(doc: Document, text: str) -> Passages:
     found = document_sentences(doc, text)
-    return Passages([(where, span) for where, _, span in found], shingle_sets(s for _, s, _ in found),
+    return Passages(Places((where, span) for where, _, span in found), shingle_sets(s for _, s, _ in found),
                     shingle_sets(a.text for a in doc.answers))
 
 
@@ -123,18 +153,22 @@ def answer_reuse(minter: Minter, docs: list[Document], res, passages_of: dict[st
     """Answers reused across answer sets: (answer a, its source, its raw span, the same of answer b, similarity).
     passages_of: `document_passages` of some sources, made beforehand (their answers' shingles are used);
     earlier: the previous build's searches (`Searched`); searched: this one's Found is recorded in it."""
-    blocks, iris, sets = {}, {}, []
+    blocks, answers, sets = {}, {}, []
     for doc in docs:
         if doc.source not in res.answer_set:
             continue
-        answer_set = minter.document(res.answer_set[doc.source])
         given = (passages_of or {}).get(doc.source)
         sets += given.answer_shingles if given else shingle_sets(a.text for a in doc.answers)
         for i, a in enumerate(doc.answers):
             blocks[(doc.source, i)] = (res.answer_set[doc.source], a.text)
-            iris[(doc.source, i)] = (str(minter.answer(answer_set, a.numbers)), doc.source, tuple(a.span))
+            answers[(doc.source, i)] = a
     pairs = _search("answers", sets, list(blocks), (MINIMUM, 1, 50), passages_of, earlier, searched)
-    return [(*iris[r.a], *iris[r.b], f"{r.similarity:.3f}") for r in find_reuse(blocks, pairs=pairs)]
+
+    def named(key: tuple[str, int]) -> tuple:  # (IRI, source, raw span): only for the answers of a pair
+        a = answers[key]
+        return str(minter.answer(minter.document(res.answer_set[key[0]]), a.numbers)), key[0], tuple(a.span)
+
+    return [(*named(r.a), *named(r.b), f"{r.similarity:.3f}") for r in find_reuse(blocks, pairs=pairs)]
 
 
 def answer_reuse_triples(minter: Minter, found: list[tuple]) -> list[tuple]:
@@ -311,7 +345,7 @@ class _Located:
     def passage(self, i: int) -> tuple[str, tuple[int, int]]:
         """(source, raw span) of sentence i."""
         doc, passages, k = self._at(i)
-        return doc.source, tuple(passages.sentences[k][1])
+        return doc.source, passages.sentences[k][1]
 
     def passages_of(self, source: str) -> Passages | None:
         n = self.place.get(source)

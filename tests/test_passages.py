@@ -15,8 +15,8 @@ from dossierkg import namespace as ns
 from dossierkg.iris import Minter
 from dossierkg.parse import parse_bytes
 from dossierkg.parse.decode import decode
-from dossierkg.passages import (Reuse, Squeezed, answer_reuse, document_passages, document_sentences, passage_reuse,
-                                passage_triples, reuse_triples)
+from dossierkg.passages import (Places, Reuse, Squeezed, answer_reuse, document_passages, document_sentences,
+                                passage_reuse, passage_triples, reuse_triples)
 from dossierkg.paths import DOSSIER, ROOT
 from dossierkg.provenance import CONTEXT, line_of, span_triples
 from dossierkg.resolve import _WordIndex, _flexible, resolve
@@ -185,6 +185,20 @@ def shared_reference(texts, minimum, least, most=50):
             if n and n >= least and n / min(len(sets[i]), len(sets[j])) >= minimum:
                 out.append((i, j, n / min(len(sets[i]), len(sets[j]))))
     return sorted(out)
+
+
+def test_places_are_the_sentences_blocks_and_spans_and_survive_a_pickle(parsed):
+    docs, texts = parsed
+    found = [(where, span) for where, _, span in document_sentences(docs[0], texts[docs[0].source])]
+    places = Places(found)
+    assert len(found) > 5 and len(places) == len(found) and list(places) == found
+    assert [places[k] for k in (0, 3, -1)] == [found[k] for k in (0, 3, -1)]
+    assert len(places.blocks) == len({where for where, _ in found}) < len(found)
+    with pytest.raises(IndexError):
+        places[len(found)]
+    again = pickle.loads(pickle.dumps(places))
+    assert again == places and list(again) == found
+    assert again != Places(found[:-1]) and again != Places(found[::-1]) and Places() == Places([])
 
 
 def test_hashed_shingles_give_the_pairs_of_word_tuples():
