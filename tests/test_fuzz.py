@@ -24,7 +24,7 @@ import random
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dossierkg.parse import parse_bytes
@@ -480,6 +480,41 @@ def test_locate_is_the_regex_of_the_words(text, phrase, start):
     words = phrase.split()
     m = re.compile(r"\s+".join(map(re.escape, words))).search(text, start) if words else None
     assert locate(text, phrase, start) == ((m.start(), m.end()) if m else None)
+
+
+_MARKER_TEXT = st.lists(st.sampled_from(["19", "20", "2022", "1", "12", "3", "٣", "Z", "Z ", "a", "Ab", ")", "»", "?",
+                                         ".", ",", "/", "-", "(", "[", ":", " ", "\n", "\u00a0", "”"]),
+                        max_size=24).map("".join)
+
+
+@FAST
+@given(_MARKER_TEXT)
+@example("Op 1 juni 202212 en 20223, zie nota.3 en brief.12 en woord4 (20 2022Z19041")
+def test_glued_markers_are_found_where_the_lookbehind_patterns_find_them(text):
+    """layout._found tries each footnote-marker pattern only where its candidate matches (the specification:
+    the pattern's own finditer, which tries every position)."""
+    from dossierkg.parse.layout import _AFTER_FULL_STOP, _GLUED, _GLUED_TO_YEAR, _found
+    for patterns in (_GLUED_TO_YEAR, _GLUED, _AFTER_FULL_STOP):
+        assert [m.span(1) for m in _found(patterns, text)] == [m.span(1) for m in patterns[0].finditer(text)]
+
+
+_CITING_TEXT = st.lists(st.sampled_from(["zie", "Zie", "ook", "het", "antwoord", "antwoorden", "op", "de", "vraag",
+                                         "VRAGEN", "vragen", "aangegeven", "bij", "in", "mijn", "Kamer", "brief",
+                                         "van", "13 december 2022", "3", "12", "en", "t/m", " ", "\n", "\u00a0", ","]),
+                        max_size=16).map("".join)
+
+
+@FAST
+@given(_CITING_TEXT)
+@example("zie het antwoord op de vragen 2 en 3, in mijn Kamerbrief van 13 december 2022")
+@example("in de brief\nvan\u00a013 december 2022")
+def test_the_quick_hints_hold_in_every_letter_and_answer_reference(text):
+    """assemble searches for references to letters and answers only in blocks where citations.LETTER_HINT and
+    CROSS_HINT find something: every match of LETTER_RE and CROSS_RE holds theirs."""
+    from dossierkg.parse.citations import CROSS_HINT, CROSS_RE, LETTER_HINT, LETTER_RE
+    for pattern, hint in ((LETTER_RE, LETTER_HINT), (CROSS_RE, CROSS_HINT)):
+        for m in pattern.finditer(text):
+            assert hint.search(m.group(0)), (pattern.pattern[:30], m.group(0))
 
 
 # --- what the fuzzing found (kept as plain cases) ---------------------------------------------------------

@@ -82,7 +82,7 @@ def build_blocks(text: str, raws: list[RawBlock], layout: Layout, problems: list
         body = block_text(text, raw)
         if raw.kind == "answer":
             found = []
-            for m in citations.CROSS_RE.finditer(body):
+            for m in citations.CROSS_RE.finditer(body) if citations.CROSS_HINT.search(body) else ():
                 found.extend(n for n in label_numbers(m.group("nums")) if n not in raw.numbers)
             refers = tuple(dict.fromkeys(found))
         block = Block(raw.kind, raw.label, raw.numbers, body, span, raw.line, block_notes, refers)
@@ -130,7 +130,7 @@ def find_references(text: str, raws: list[RawBlock], blocks, footnotes: list[Foo
         region = text[a:b]
         where = raw.where
         lowered = region.lower()
-        for m in citations.LETTER_RE.finditer(region) if "brief" in lowered else ():
+        for m in citations.LETTER_RE.finditer(region) if citations.LETTER_HINT.search(region) else ():
             phrase = m.group("phrase").strip()
             start = a + m.start("phrase") + (len(m.group("phrase")) - len(m.group("phrase").lstrip()))
             iso = parse_date(re.sub(r"\s+", " ", m.group("date")), reference_date)
@@ -151,7 +151,7 @@ def find_references(text: str, raws: list[RawBlock], blocks, footnotes: list[Foo
             iso = parse_date(re.sub(r"\s+", " ", m.group("date")), reference_date) if m.group("date") else None
             out.append(Reference(re.sub(r"\s+", " ", phrase), (start, start + len(phrase)), _line_of(text, start),
                                  where, "document", None, (), iso))
-        if raw.kind == "answer" and "vra" in lowered:
+        if raw.kind == "answer" and citations.CROSS_HINT.search(region):
             for m in citations.CROSS_RE.finditer(region):
                 start = a + m.start("phrase")
                 nums = tuple(n for n in label_numbers(m.group("nums")) if n not in raw.numbers)
