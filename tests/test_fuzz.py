@@ -491,11 +491,11 @@ _MARKER_TEXT = st.lists(st.sampled_from(["19", "20", "2022", "1", "12", "3", "٣
 @given(_MARKER_TEXT)
 @example("Op 1 juni 202212 en 20223, zie nota.3 en brief.12 en woord4 (20 2022Z19041")
 def test_glued_markers_are_found_where_the_lookbehind_patterns_find_them(text):
-    """layout._found tries each footnote-marker pattern only where its candidate matches (the specification:
-    the pattern's own finditer, which tries every position)."""
-    from dossierkg.parse.layout import _AFTER_FULL_STOP, _GLUED, _GLUED_TO_YEAR, _found
+    """layout.matches_where tries each footnote-marker pattern only where its candidate matches (the
+    specification: the pattern's own finditer, which tries every position)."""
+    from dossierkg.parse.layout import _AFTER_FULL_STOP, _GLUED, _GLUED_TO_YEAR, matches_where
     for patterns in (_GLUED_TO_YEAR, _GLUED, _AFTER_FULL_STOP):
-        assert [m.span(1) for m in _found(patterns, text)] == [m.span(1) for m in patterns[0].finditer(text)]
+        assert [m.span(1) for m in matches_where(patterns, text)] == [m.span(1) for m in patterns[0].finditer(text)]
 
 
 _CITING_TEXT = st.lists(st.sampled_from(["zie", "Zie", "ook", "het", "antwoord", "antwoorden", "op", "de", "vraag",
@@ -508,13 +508,17 @@ _CITING_TEXT = st.lists(st.sampled_from(["zie", "Zie", "ook", "het", "antwoord",
 @given(_CITING_TEXT)
 @example("zie het antwoord op de vragen 2 en 3, in mijn Kamerbrief van 13 december 2022")
 @example("in de brief\nvan\u00a013 december 2022")
+@example("Kamerbrief van 13 december 2022 en vragen 4 t/m 6")
 def test_the_quick_hints_hold_in_every_letter_and_answer_reference(text):
     """assemble searches for references to letters and answers only in blocks where citations.LETTER_HINT and
-    CROSS_HINT find something: every match of LETTER_RE and CROSS_RE holds theirs."""
-    from dossierkg.parse.citations import CROSS_HINT, CROSS_RE, LETTER_HINT, LETTER_RE
+    CROSS_HINT find something: every match of LETTER_RE and CROSS_RE holds theirs; and for letters only where
+    one can start (LETTER_STARTS)."""
+    from dossierkg.parse.citations import CROSS_HINT, CROSS_RE, LETTER_HINT, LETTER_RE, LETTER_STARTS
+    from dossierkg.parse.layout import matches_where
     for pattern, hint in ((LETTER_RE, LETTER_HINT), (CROSS_RE, CROSS_HINT)):
         for m in pattern.finditer(text):
             assert hint.search(m.group(0)), (pattern.pattern[:30], m.group(0))
+    assert [m.span() for m in matches_where(LETTER_STARTS, text)] == [m.span() for m in LETTER_RE.finditer(text)]
 
 
 # --- what the fuzzing found (kept as plain cases) ---------------------------------------------------------

@@ -12,7 +12,7 @@ from . import citations
 from .clean import join_lines, piece_text
 from .dates import parse_date
 from .labels import numbers as label_numbers
-from .layout import Layout, Piece
+from .layout import Layout, Piece, matches_where
 
 
 @dataclass
@@ -130,7 +130,7 @@ def find_references(text: str, raws: list[RawBlock], blocks, footnotes: list[Foo
         region = text[a:b]
         where = raw.where
         lowered = region.lower()
-        for m in citations.LETTER_RE.finditer(region) if citations.LETTER_HINT.search(region) else ():
+        for m in matches_where(citations.LETTER_STARTS, region) if citations.LETTER_HINT.search(region) else ():
             phrase = m.group("phrase").strip()
             start = a + m.start("phrase") + (len(m.group("phrase")) - len(m.group("phrase").lstrip()))
             iso = parse_date(re.sub(r"\s+", " ", m.group("date")), reference_date)

@@ -36,9 +36,10 @@ NOTE_RE = re.compile(
     rf"(?:{_S}van{_S}(?P<date>{DATE_RE.pattern[2:]}))?)",
     re.IGNORECASE,
 )
-# What every match of LETTER_RE and CROSS_RE holds: found quickly, where those patterns (which start with optional
-# words) are tried at every position of a block.
+# What every match of LETTER_RE and CROSS_RE holds, and where one of LETTER_RE can start: found quickly, where
+# those patterns (which start with optional words) are tried at every position of a block.
 LETTER_HINT = re.compile(rf"brief{_S}van", re.IGNORECASE)
+LETTER_STARTS = LETTER_RE, re.compile(r"\b(?:bij|in|de|mijn|uw|haar|zijn|kamer|brief)", re.IGNORECASE)
 CROSS_HINT = re.compile(r"vra(?:ag|gen)\s+\d", re.IGNORECASE)
 CROSS_RE = re.compile(
     r"(?P<phrase>(?:\bzie\s+(?:ook\s+)?(?:het\s+|mijn\s+)?(?:antwoord(?:en)?\s+(?:op\s+|bij\s+)?(?:de\s+)?)?"

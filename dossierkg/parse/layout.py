@@ -55,21 +55,26 @@ _NUMBER_AFTER = re.compile(
     r"(?i)(?<![\w-])(?:vra(?:ag|gen)|nr\.|nummer|artikel|lid|punt|pagina|p\.|de|het|een|van|voor|op|in|aan|met|bij|"
     r"tot|t/m|en|of|om|over|naar|uit|door|te|per|dan|sinds|waarvan|circa|ruim|bijna|ongeveer)\s*$")
 # Footnote markers glued to a word or a year. Each pattern starts with a lookbehind, which makes re try it at every
-# position of a line; `_found` tries it only where its candidate (the same without the lookbehind, which re
-# finds by scanning for its first character) matches: a digit, five digits, a full stop before a digit.
+# position of a line; `matches_where` tries it only where its candidate (the same without the lookbehind)
+# matches: a digit, five digits, a full stop before a digit.
 _GLUED_TO_YEAR = re.compile(r"(?<![\w/.,])(?<!\dZ\s)((?:19|20)\d\d)(\d{1,2})(?!\d)"), re.compile(r"\d{5,6}(?!\d)")
 _GLUED = re.compile(r"(?<=[^\s\d/.,:;(\[-])(\d{1,2})(?=[\s,.;:)]|$)"), re.compile(r"\d{1,2}(?=[\s,.;:)]|$)")
 _AFTER_FULL_STOP = re.compile(r"(?<=[a-z)»?!])\.(\d{1,2})(?=\s|$)"), re.compile(r"\.\d{1,2}(?=\s|$)")
+_DIGIT = re.compile(r"\d")
 
 
-def _found(patterns: tuple[re.Pattern, re.Pattern], text: str):
-    """pattern.finditer(text) for (pattern, candidate): the pattern's matches where the candidate matches. The
-    same matches, as a candidate's match can neither miss nor cover the start of one of the pattern's."""
+def matches_where(patterns: tuple[re.Pattern, re.Pattern], text: str):
+    """pattern.finditer(text) for (pattern, candidate), the pattern tried only where the candidate matches: the
+    same matches, when each of them starts where the candidate matches and no candidate's match covers the
+    start of one (quicker where re would try the pattern at every position and the candidate it would not)."""
     pattern, candidate = patterns
+    end = 0
     for c in candidate.finditer(text):
-        m = pattern.match(text, c.start())
-        if m:
-            yield m
+        if c.start() >= end:
+            m = pattern.match(text, c.start())
+            if m:
+                end = m.end()
+                yield m
 
 
 def printed_id(line: str) -> str | None:
@@ -264,12 +269,15 @@ def _strip_markers(line: Line, state: dict, prev_body: str | None, markers: list
             if punct is None or punct.startswith(")") or prev_mid:
                 cuts.append((nm, m.start(2), m.end(2) + (1 if punct == ")" or punct == ")." else 0)))
                 nm += 1
+    if not _DIGIT.search(text):  # what follows finds digits only (half the lines have none)
+        state["next"] = nm
+        return _cut(line, cuts, markers)
     # a year with a marker glued on ('2022' + '3'), not in a case number: '2024Z19041', '2024Z 19041' (Word files)
-    for g in _found(_GLUED_TO_YEAR, text):
+    for g in matches_where(_GLUED_TO_YEAR, text):
         if int(g.group(2)) == nm and not in_header:
             cuts.append((nm, g.start(2), g.end(2)))
             nm += 1
-    for g in _found(_GLUED, text):
+    for g in matches_where(_GLUED, text):
         n = int(g.group(1))
         word = _word_before(text, g.start())
         prev_char = text[g.start() - 1]
@@ -287,7 +295,7 @@ def _strip_markers(line: Line, state: dict, prev_body: str | None, markers: list
             continue
         cuts.append((n, g.start(1), g.end(1)))
         nm = max(nm, n + 1)
-    for g in _found(_AFTER_FULL_STOP, text):
+    for g in matches_where(_AFTER_FULL_STOP, text):
         n = int(g.group(1))
         if (n == nm or n < nm) and not any(a <= g.start(1) < b for _, a, b in cuts):
             cuts.append((n, g.start(1), g.end(1)))
