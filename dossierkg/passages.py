@@ -97,8 +97,13 @@ def _search(kind: str, sets: list, keys: list, settings: tuple, passages_of: dic
         before = {}
         for source, old in earlier.passages.items():
             new = now.get(source)
-            if new is not old and (new is None or getattr(new, attr) != getattr(old, attr)):
-                before.update(((source, k), s) for k, s in enumerate(getattr(old, attr)))
+            if new is old:
+                continue
+            then, current = getattr(old, attr), getattr(new, attr, None)
+            if current is not None and len(current) == len(then):  # the same keys: only the sets that differ
+                before.update(((source, k), s) for k, (s, n) in enumerate(zip(then, current)) if s != n)
+            elif current != then:
+                before.update(((source, k), s) for k, s in enumerate(then))
     pairs, found = search(sets, keys, *settings, earlier=earlier.found.get(kind) if earlier else None, before=before)
     if searched is not None:
         searched[kind] = found

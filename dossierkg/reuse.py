@@ -148,19 +148,25 @@ def search(sets: list, keys: list, minimum: float, least: int = 1, most: int = 5
 def _again(sets: list, keys: list, minimum: float, least: int, most: int, earlier: Found,
            before: dict) -> list | None:
     """`search` from an earlier Found; None when it must be made from scratch."""
-    known = set(earlier.keys)
-    before = {k: s for k, s in before.items() if k in known}
-    index = {k: i for i, k in enumerate(keys)}
-    if len(index) != len(keys) or known.difference(index, before):
-        return None  # a key twice, or a set gone that `before` does not give
-    changed = [i for i, k in enumerate(keys) if k in before or k not in known]
+    index = dict(zip(keys, range(len(keys))))
+    if len(index) != len(keys):
+        return None  # a key twice
+    if keys == earlier.keys:  # (most builds: no set came or went) no need to compare the keys one by one
+        before = {k: s for k, s in before.items() if k in index}
+        changed = sorted(index[k] for k in before)
+    else:
+        known = set(earlier.keys)
+        before = {k: s for k, s in before.items() if k in known}
+        if known.difference(index, before):
+            return None  # a set gone that `before` does not give
+        changed = [i for i, k in enumerate(keys) if k in before or k not in known]
     if 4 * (len(changed) + len(before)) > len(sets):
         return None  # many changed: from scratch is as quick
     gained = Counter(chain.from_iterable(sets[i] for i in changed))
     lost = Counter(chain.from_iterable(before.values()))
     holders: dict = {s: [] for s in gained.keys() | lost.keys()}  # the shingles whose count may have changed
     touched, disjoint = holders.keys(), frozenset(holders).isdisjoint
-    for j, sh in enumerate(sets):
+    for j, sh in enumerate(sets if holders else ()):  # (no set changed: none holds a changed shingle)
         if not disjoint(sh):  # most sets: no set made
             for s in touched & sh:
                 holders[s].append(j)

@@ -234,11 +234,13 @@ def edited(texts: list[str], rng: random.Random, words: list[str]) -> list[str]:
     return out
 
 
+@pytest.mark.parametrize("keys_change", [True, False])
 @pytest.mark.parametrize("seed", range(6))
-def test_a_search_from_an_earlier_one_finds_the_pairs_of_a_search_from_scratch(seed):
+def test_a_search_from_an_earlier_one_finds_the_pairs_of_a_search_from_scratch(seed, keys_change):
     """A build searches for reuse again only among the sets of the documents that changed, from what the
-    previous build found; that must be what a search from scratch finds, also when a set is gone or new and
-    when a changed count makes a shingle counted, or no longer, in sets that did not change (most=3)."""
+    previous build found; that must be what a search from scratch finds, also when a set is gone or new
+    (`keys_change`; else the keys are the earlier ones, as after most edits) and when a changed count makes a
+    shingle counted, or no longer, in sets that did not change (most=3)."""
     rng = random.Random(seed)
     words = ["de", "minister", "van", "Financiën", "heeft", "dat", "niet", "gezegd", "zij", "42", "ook", "wel"]
     texts = []
@@ -249,12 +251,14 @@ def test_a_search_from_an_earlier_one_finds_the_pairs_of_a_search_from_scratch(s
             texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(3, 16))))
     keys = [(f"doc{k // 3:03d}.txt", k % 3) for k in range(len(texts))]
     later = edited(texts, rng, words)
-    gone, new = rng.randrange(len(texts)), ("doc999.txt", 0)
-    later_keys = [k for i, k in enumerate(keys) if i != gone] + [new]
-    later = [t for i, t in enumerate(later) if i != gone] + [texts[rng.randrange(len(texts))] + " ook"]
+    later_keys = keys
+    if keys_change:
+        gone, new = rng.randrange(len(texts)), ("doc999.txt", 0)
+        later_keys = [k for i, k in enumerate(keys) if i != gone] + [new]
+        later = [t for i, t in enumerate(later) if i != gone] + [texts[rng.randrange(len(texts))] + " ook"]
     sets, later_sets = shingle_sets(texts), shingle_sets(later)
     before = {k: s for k, s, t in zip(keys, sets, texts) if k not in later_keys or later[later_keys.index(k)] != t}
-    assert 3 <= len(before) <= 5
+    assert 3 <= len(before) <= 5 and (later_keys is keys) != keys_change
     again = 0
     for minimum, least, most in [(0.5, 1, 50), (0.6, 4, 50), (0.0, 1, 3)]:
         _, found = search(sets, keys, minimum, least, most)
@@ -263,6 +267,8 @@ def test_a_search_from_an_earlier_one_finds_the_pairs_of_a_search_from_scratch(s
         pairs, _ = search(later_sets, later_keys, minimum, least, most, earlier=found, before=before)
         assert sorted(pairs) == expected
         again += _again(later_sets, later_keys, minimum, least, most, found, before) is not None
+        same, _ = search(sets, list(keys), minimum, least, most, earlier=found, before={})  # nothing changed
+        assert sorted(same) == sorted(_shared(sets, minimum, least, most))
     assert again >= 2  # the search from the earlier one was made, not only the one from scratch
 
 
