@@ -16,7 +16,7 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate
 
 from rdflib import Literal, URIRef
 
@@ -25,8 +25,7 @@ from .namespace import DKG, PROV, RDF, XSD
 from .provenance import span_read, span_triples
 from .records import Document
 from .resolve import _flexible
-from .reuse import (MINIMUM, SENTENCES, Sentence, ShingleSets, find_reuse, find_sentence_reuse, search, sentences,
-                    shingle_sets)
+from .reuse import MINIMUM, SENTENCES, Chained, Keys, ShingleSets, find_reuse, search, sentences, shingle_sets
 
 
 class Places:
@@ -284,10 +283,11 @@ def passage_reuse(docs: list[Document], res, texts: dict[str, str], passages_of:
     given = [(doc, (passages_of or {}).get(doc.source) or document_passages(doc, texts[doc.source]))
              for doc in docs]
     located = _Located(given, res)
-    sets = list(chain.from_iterable(p.sentence_shingles for _, p in given))
-    keys = [(doc.source, k) for doc, p in given for k in range(len(p.sentences))]
+    sets = Chained([p.sentence_shingles for _, p in given])
+    keys = Keys((doc.source, len(p.sentences)) for doc, p in given)
     found = _search("sentences", sets, keys, (*SENTENCES, 50), passages_of, earlier, searched)
-    pairs = {(r.a, r.b): r.similarity for r in find_sentence_reuse(located, pairs=found)}
+    group = located.group  # sentences of one document are not compared
+    pairs = {(i, j): round(score, 3) for i, j, score in found if group(i) != group(j)}
     paraphrases: dict = {}
     for i, j, score in _paraphrases(docs, res, located, sets, earlier, paraphrases):
         pairs.setdefault((min(i, j), max(i, j)), score)
@@ -331,8 +331,7 @@ def _decimal(score: float) -> Literal:
 
 
 class _Located:
-    """The sentences of the documents' passages, in order, each a `Sentence` made when asked (a search finds
-    few of them): its index is its place in the search."""
+    """The sentences of the documents' passages, in order: a sentence's index is its place in the search."""
 
     def __init__(self, given: list[tuple[Document, Passages]], res):
         self.given, self.res = given, res
@@ -343,9 +342,10 @@ class _Located:
         n = bisect.bisect_right(self.starts, i) - 1
         return *self.given[n], i - self.starts[n]
 
-    def __getitem__(self, i: int) -> Sentence:
-        doc, passages, k = self._at(i)
-        return Sentence(doc.source, self.res.document_id.get(doc.source, doc.source), passages.sentences[k][0])
+    def group(self, i: int) -> str:
+        """The document sentence i belongs to."""
+        source = self.given[bisect.bisect_right(self.starts, i) - 1][0].source
+        return self.res.document_id.get(source, source)
 
     def passage(self, i: int) -> tuple[str, tuple[int, int]]:
         """(source, raw span) of sentence i."""

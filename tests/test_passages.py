@@ -20,7 +20,7 @@ from dossierkg.passages import (Places, Reuse, Squeezed, answer_reuse, document_
 from dossierkg.paths import DOSSIER, ROOT
 from dossierkg.provenance import CONTEXT, line_of, span_triples
 from dossierkg.resolve import _WordIndex, _flexible, resolve
-from dossierkg.reuse import _WORD, _again, _shared, search, sentences, shingle_sets, shingles
+from dossierkg.reuse import _WORD, Chained, Keys, _again, _shared, search, sentences, shingle_sets, shingles
 
 CORPUS = sorted(DOSSIER.glob("*.txt")) + sorted((ROOT / "tests/fixtures/dev-corpus").glob("*.txt"))
 
@@ -234,13 +234,14 @@ def edited(texts: list[str], rng: random.Random, words: list[str]) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("keys_change", [True, False])
+@pytest.mark.parametrize("keys", ["changed", "the same", "the same, as Keys"])
 @pytest.mark.parametrize("seed", range(6))
-def test_a_search_from_an_earlier_one_finds_the_pairs_of_a_search_from_scratch(seed, keys_change):
+def test_a_search_from_an_earlier_one_finds_the_pairs_of_a_search_from_scratch(seed, keys):
     """A build searches for reuse again only among the sets of the documents that changed, from what the
     previous build found; that must be what a search from scratch finds, also when a set is gone or new
-    (`keys_change`; else the keys are the earlier ones, as after most edits) and when a changed count makes a
-    shingle counted, or no longer, in sets that did not change (most=3)."""
+    (the keys "changed"; else they are the earlier ones, as after most edits, in a list or as a build gives
+    its sentences' keys, `Keys`, with their sets `Chained`) and when a changed count makes a shingle counted,
+    or no longer, in sets that did not change (most=3)."""
     rng = random.Random(seed)
     words = ["de", "minister", "van", "Financiën", "heeft", "dat", "niet", "gezegd", "zij", "42", "ook", "wel"]
     texts = []
@@ -249,27 +250,48 @@ def test_a_search_from_an_earlier_one_finds_the_pairs_of_a_search_from_scratch(s
             texts.append(" ".join(texts[rng.randrange(len(texts))].split()[:-1] + [rng.choice(words)]))
         else:
             texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(3, 16))))
-    keys = [(f"doc{k // 3:03d}.txt", k % 3) for k in range(len(texts))]
+    listed = [(f"doc{k // 3:03d}.txt", k % 3) for k in range(len(texts))]
     later = edited(texts, rng, words)
-    later_keys = keys
-    if keys_change:
-        gone, new = rng.randrange(len(texts)), ("doc999.txt", 0)
-        later_keys = [k for i, k in enumerate(keys) if i != gone] + [new]
-        later = [t for i, t in enumerate(later) if i != gone] + [texts[rng.randrange(len(texts))] + " ook"]
     sets, later_sets = shingle_sets(texts), shingle_sets(later)
-    before = {k: s for k, s, t in zip(keys, sets, texts) if k not in later_keys or later[later_keys.index(k)] != t}
-    assert 3 <= len(before) <= 5 and (later_keys is keys) != keys_change
+    earlier_keys = later_keys = listed
+    if keys == "changed":
+        gone, new = rng.randrange(len(texts)), ("doc999.txt", 0)
+        later_keys = [k for i, k in enumerate(listed) if i != gone] + [new]
+        later = [t for i, t in enumerate(later) if i != gone] + [texts[rng.randrange(len(texts))] + " ook"]
+        later_sets = shingle_sets(later)
+    elif keys == "the same, as Keys":
+        earlier_keys = later_keys = Keys((f"doc{d:03d}.txt", 3) for d in range(len(texts) // 3))
+        assert list(later_keys) == listed and [later_keys[i] for i in range(len(listed))] == listed
+        later_sets = Chained([shingle_sets(later[k:k + 3]) for k in range(0, len(later), 3)])
+        assert list(later_sets) == list(shingle_sets(later)) and later_sets[-1] == shingle_sets(later)[-1]
+    at = {k: i for i, k in enumerate(later_keys)}
+    before = {k: s for k, s, t in zip(listed, sets, texts) if k not in at or later[at[k]] != t}
+    assert 3 <= len(before) <= 5
     again = 0
     for minimum, least, most in [(0.5, 1, 50), (0.6, 4, 50), (0.0, 1, 3)]:
-        _, found = search(sets, keys, minimum, least, most)
+        _, found = search(sets, earlier_keys, minimum, least, most)
         expected = sorted(_shared(later_sets, minimum, least, most))
         assert expected
         pairs, _ = search(later_sets, later_keys, minimum, least, most, earlier=found, before=before)
         assert sorted(pairs) == expected
         again += _again(later_sets, later_keys, minimum, least, most, found, before) is not None
-        same, _ = search(sets, list(keys), minimum, least, most, earlier=found, before={})  # nothing changed
+        same, _ = search(sets, earlier_keys, minimum, least, most, earlier=found, before={})  # nothing changed
         assert sorted(same) == sorted(_shared(sets, minimum, least, most))
     assert again >= 2  # the search from the earlier one was made, not only the one from scratch
+
+
+def test_keys_name_the_sets_of_each_source_in_order():
+    keys = Keys([("a.txt", 2), ("b.txt", 0), ("c.txt", 3)])
+    assert list(keys) == [("a.txt", 0), ("a.txt", 1), ("c.txt", 0), ("c.txt", 1), ("c.txt", 2)] and len(keys) == 5
+    assert keys[2] == ("c.txt", 0) and keys[-1] == ("c.txt", 2)
+    assert [keys.position(k) for k in keys] == list(range(5))
+    assert keys.position(("a.txt", 2)) is keys.position(("b.txt", 0)) is keys.position(("d.txt", 0)) is None
+    assert keys.position(("c.txt", -1)) is None
+    with pytest.raises(IndexError):
+        keys[5]
+    again = pickle.loads(pickle.dumps(keys))
+    assert again == keys and again.position(("c.txt", 1)) == 3 and keys != list(keys)
+    assert keys != Keys([("a.txt", 2), ("c.txt", 3)])
 
 
 @pytest.mark.parametrize("base", ["https://w3id.org/dossier-kg/id/", "http://example.org/kg#"])
