@@ -45,7 +45,8 @@ from .units import Context, Unit, can_fork, forked_pool, run_units, summarise, u
 OUTPUTS = {"trig": "dossier.trig", "ttl": "dossier.ttl", "nq": "dossier.nq", "jsonld": "dossier.jsonld"}
 UNITS = ".units.pickle"  # in a generation: the pickled Unit of every key in its .pieces.json (packed)
 SEARCHED = ".reuse.pickle"  # in a generation: (salt, what its searches for reuse and quotations found)
-STAMP = ".inputs.pickle"  # in a generation: the stamp of the inputs it was built from, and its summary
+STAMP = ".inputs.pickle"  # in a generation: the stamp of the inputs it was built from, its counts and its summary
+# (report, notes, graphs), three pickles one after another: a build reads only as far as it needs (_read_stamp)
 PARSED = ".parsed.pickle"  # in a generation: its sources' parses, the pickle of (Document, text) by key, and the
 # code that made them (packed)
 PARTS = ".parts"  # in a generation being written: the pieces the workers left, until copied
@@ -481,10 +482,10 @@ def _build(dossier: Path, out: Path, base: str | None, validate: bool, progress:
         def fill(gen: Path, previous: Path | None) -> list[str]:
             with ThreadPoolExecutor(1, thread_name_prefix="parsed") as meanwhile:
                 parsed = meanwhile.submit(packed.write, gen / PARSED, parses, memo.salt)
-                _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links, curation,
-                                  searches if previous == current else _searches(previous, salt), progress, clock,
-                                  early)
-                _write_pickle(gen / STAMP, (stamp, built.counts, built.report, built.notes, built.graphs))
+                summary = _write_generation(gen, previous, ctx, keys, salt, built, _used(sources, docs), links,
+                                            curation, searches if previous == current else _searches(previous, salt),
+                                            progress, clock, early)
+                (gen / STAMP).write_bytes(_pickled(stamp) + _pickled(built.counts) + summary)
                 parsed.result()
             return list(OUTPUTS.values()) + [STORE_DIR, Index.NAME, UNITS, SEARCHED, STAMP, PARSED, turtle.CHUNKS]
 
@@ -544,22 +545,33 @@ def _keep_unchanged(out: Path, stamp: str, built: Built) -> bool:
     current = current_generation(out)
     if current is None or not all((out / name).exists() for name in [*OUTPUTS.values(), STORE_DIR]):
         return False  # (out/<name> links into the current generation)
-    kept = _read_stamp(current)
+    kept = _read_stamp(current, 1)
     if kept is None or kept[0] != stamp:
         return False
-    _, built.counts, built.report, built.notes, built.graphs = kept
+    kept = _read_stamp(current)
+    if kept is None or not isinstance(kept[2], tuple) or len(kept[2]) != 3:
+        return False
+    built.counts, (built.report, built.notes, built.graphs) = kept[1:]
     built.unchanged = True
     return True
 
 
-def _read_stamp(generation: Path) -> tuple | None:
-    """What a generation's STAMP holds: (stamp, counts, report, notes, graphs); None if it cannot be read."""
-    kept = _unpickled(generation / STAMP)
-    return kept if isinstance(kept, tuple) and len(kept) == 5 else None
+def _read_stamp(generation: Path, parts: int = 3) -> list | None:
+    """The first `parts` of what a generation's STAMP holds (its stamp, counts, and (report, notes, graphs));
+    None if they cannot be read."""
+    try:
+        with open(generation / STAMP, "rb") as fh, collector.paused():
+            return [pickle.load(fh) for _ in range(parts)]
+    except (OSError, *UNREADABLE):
+        return None
+
+
+def _pickled(thing) -> bytes:
+    return pickle.dumps(thing, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _write_pickle(path: Path, thing) -> None:
-    path.write_bytes(pickle.dumps(thing, protocol=pickle.HIGHEST_PROTOCOL))
+    path.write_bytes(_pickled(thing))
 
 
 def _unpickled(path: Path):
@@ -574,9 +586,10 @@ def _unpickled(path: Path):
 
 def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list[str], salt: str, built: Built,
                       used: list, links: Path, curation: Path, searches: dict, progress: Progress | None,
-                      clock: Timings, early: StoreCopy | None = None) -> None:
+                      clock: Timings, early: StoreCopy | None = None) -> bytes:
     """The files, index and store of a new generation, reusing what the previous one has for unchanged keys
-    (`searches`: what its searches found; `early`: a copy of its store begun before)."""
+    (`searches`: what its searches found; `early`: a copy of its store begun before); the build's summary
+    pickled (report, notes, graphs) for its STAMP."""
     minter = ctx.minter
     old_index = Index.read(previous)
     built.distrusted = old_index.misfit(previous) if previous is not None and old_index.entries else None
@@ -667,6 +680,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
             turtle.write(union, gen / OUTPUTS["ttl"])  # while the store is compacted
             union.unlink()
             clock.span("turtle", began, time.perf_counter())
+        summary = _pickled((built.report, built.notes, built.graphs))  # (while the files are synced)
         writer.wait()  # the files copied and synced
     if store is not None:
         for name, (began, ended) in loading.spans.items():
@@ -682,6 +696,7 @@ def _write_generation(gen: Path, previous: Path | None, ctx: Context, keys: list
     clock.mark("counts")
     if progress:
         progress("store", 1, 1)
+    return summary
 
 
 _TYPE = f" <{RDF.type}> <{DKG._NS}".encode()
@@ -690,7 +705,7 @@ _TYPE = f" <{RDF.type}> <{DKG._NS}".encode()
 def _counts_after(previous: Path, left: set[bytes], joined: set[bytes]) -> tuple[Counter, int] | None:
     """The previous build's counts (resources by class, distinct triples) with the triples that left the
     union and those that joined it: what counting the patched store gives. None without previous counts."""
-    kept = _read_stamp(previous)
+    kept = _read_stamp(previous, 2)
     try:
         classes, triples = kept[1]
         classes, triples = Counter(classes), triples + len(joined) - len(left)

@@ -744,7 +744,8 @@ def test_counts_after_a_patch_are_the_previous_counts_with_the_triples_that_left
 
     from dossierkg.build import STAMP, _counts_after
 
-    (tmp_path / STAMP).write_bytes(pickle.dumps(("stamp", (Counter({"Question": 2, "Answer": 1}), 10), None, [], {})))
+    parts = ("stamp", (Counter({"Question": 2, "Answer": 1}), 10), (None, [], {}))
+    (tmp_path / STAMP).write_bytes(b"".join(map(pickle.dumps, parts)))
     typed = lambda s, c: f"<{ID}{s}> <{RDF.type}> <{DKG._NS}{c}> .\n".encode()
     left = {typed("q1", "Question"), typed("a1", "Answer"), f"<{ID}q1> <{DKG.text}> \"x\" .\n".encode()}
     joined = {typed("q3", "Question"), typed("q3", "Thing").replace(str(DKG._NS).encode(), b"http://example.org/")}
