@@ -30,6 +30,7 @@ import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from operator import attrgetter
 from pathlib import Path
 
@@ -219,8 +220,8 @@ def store_change(store: ox.Store, removed: bytes, added: bytes) -> StoreChange:
     for t, (went, came) in by_triple.items():
         if t.subject in subjects or t.object in objects:
             before = went
-        else:
-            before = _named(store.quads_for_pattern(t.subject, t.predicate, t.object, None))
+        else:  # (counted no further than one past those going: then it stays, and did not join)
+            before = _named(islice(store.quads_for_pattern(t.subject, t.predicate, t.object, None), went + 2))
         if before and before == went and not came:
             leaving.append(t)
         elif not before and came:
