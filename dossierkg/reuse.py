@@ -124,8 +124,6 @@ class Keys:
     def __eq__(self, other) -> bool:
         return isinstance(other, Keys) and self.runs == other.runs
 
-    __hash__ = None
-
     def position(self, key: tuple) -> int | None:
         """Where `key` is, or None."""
         start, n = self.at.get(key[0], (0, 0))
