@@ -851,11 +851,11 @@ def test_a_file_is_loaded_in_blocks_of_whole_lines(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("settle_from", [1, 10**9], ids=["terms-looked-up-once", "each-triple-looked-up"])
 def test_a_patched_store_holds_what_a_fresh_load_holds(tmp_path, monkeypatch, settle_from):
-    """store_change and patch_store: a graph rebuilt with a triple changed, a graph gone, a graph new, a triple stated in three
-    graphs (one of them unchanged: the triple stays) and one moving between graphs: the named graphs and the
-    default graph (their union as a set) end up as if loaded from scratch, whether a term's triples are
-    decided by looking the term up once (every quad naming it goes, or none is stored) or each triple is
-    looked up."""
+    """store_change and patch_store: a graph rebuilt with a triple changed, a graph gone, a graph new, a triple
+    stated in three graphs (one of them unchanged: the triple stays) and one moving between graphs: the named
+    graphs and the default graph (their union as a set) end up as if loaded from scratch, whether a term's
+    triples are decided by looking the term up once (every quad naming it goes, or none is stored) or each
+    triple is looked up."""
     from dossierkg import store as store_module
     from dossierkg.store import copy_store, create_store, patch_store, store_change
 
