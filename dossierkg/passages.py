@@ -344,7 +344,7 @@ class _Located:
 
     def group(self, i: int) -> str:
         """The document sentence i belongs to."""
-        source = self.given[bisect.bisect_right(self.starts, i) - 1][0].source
+        source = self._at(i)[0].source
         return self.res.document_id.get(source, source)
 
     def passage(self, i: int) -> tuple[str, tuple[int, int]]:

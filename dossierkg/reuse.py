@@ -77,6 +77,13 @@ def shingle_sets(texts) -> ShingleSets:
     return ShingleSets(map(shingles, texts))
 
 
+def _place(starts: list[int], i: int) -> tuple[int, int]:
+    """(part, place in it) of item i of parts that start at `starts` (their lengths accumulated, from 0)."""
+    i = range(starts[-1])[i]  # (an index out of range raises IndexError)
+    n = bisect.bisect_right(starts, i) - 1
+    return n, i - starts[n]
+
+
 class Chained:
     """Sequences read as one, one after another (the sentences' shingle sets of all documents, without a
     list of them all: a set is made when it is read)."""
@@ -89,9 +96,8 @@ class Chained:
         return self.starts[-1]
 
     def __getitem__(self, i: int):
-        i = range(len(self))[i]  # (an index out of range raises IndexError)
-        n = bisect.bisect_right(self.starts, i) - 1
-        return self.parts[n][i - self.starts[n]]
+        n, k = _place(self.starts, i)
+        return self.parts[n][k]
 
     def __iter__(self):
         return chain.from_iterable(self.parts)
@@ -114,9 +120,8 @@ class Keys:
         return self.starts[-1]
 
     def __getitem__(self, i: int) -> tuple:
-        i = range(len(self))[i]
-        n = bisect.bisect_right(self.starts, i) - 1
-        return self.runs[n][0], i - self.starts[n]
+        n, k = _place(self.starts, i)
+        return self.runs[n][0], k
 
     def __iter__(self):
         return ((source, k) for source, n in self.runs for k in range(n))
